@@ -1,0 +1,286 @@
+"""The ``parkloop`` command: a thin face over the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parkloop import __version__
+from parkloop.errors import ParkloopError, ValidationError
+from parkloop.io.write import WorkbookFormat
+from parkloop.services import parks as park_service
+from parkloop.services.database import Database
+from parkloop.settings import get_settings
+
+app = typer.Typer(
+    name="parkloop",
+    help="Industrial symbiosis, energy synergies and climate pathways for industrial parks.\n\n"
+    "The database is PARKLOOP_DATABASE_URL, else a SQLite file in PARKLOOP_DATA_DIR, else in "
+    "a per-user data folder.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
+]
+ParkArgument = Annotated[str, typer.Argument(help="Name of the park (see `parkloop parks`)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"parkloop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version")
+    ] = False,
+) -> None:
+    """Industrial symbiosis, energy synergies and climate pathways for industrial parks."""
+
+
+def _database() -> Database:
+    return Database.from_settings(get_settings())
+
+
+@contextmanager
+def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
+    """Render parkloop errors (all of them, located) and exit non-zero."""
+    try:
+        yield
+    except ValidationError as exc:
+        if fmt is OutputFormat.JSON:
+            details = [asdict(i) for i in exc.issues]
+            payload = {
+                "code": exc.code,
+                "message": exc.summary().splitlines()[0],
+                "details": details,
+                "truncated": exc.truncated,
+            }
+            print(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
+        else:
+            table = Table(title=exc.summary().splitlines()[0], title_style="bold red")
+            for column in ("sheet", "row", "column", "problem"):
+                table.add_column(column, overflow="fold")
+            for issue in exc.issues:
+                table.add_row(
+                    issue.sheet,
+                    "" if issue.row is None else str(issue.row),
+                    issue.column or "",
+                    issue.message,
+                )
+            err.print(table)
+        raise typer.Exit(code=2) from None
+    except ParkloopError as exc:
+        if fmt is OutputFormat.JSON:
+            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
+        else:
+            err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=1) from None
+
+
+def _emit(
+    fmt: OutputFormat, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str
+) -> None:
+    if fmt is OutputFormat.JSON:
+        print(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)
+
+
+@contextmanager
+def _stages(stages: Sequence[str], enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar that moves through named stages."""
+    if not enabled:
+        yield lambda _stage: None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("starting", total=len(stages))
+
+        def advance(stage: str) -> None:
+            done = stages.index(stage) if stage in stages else len(stages)
+            progress.update(task, completed=done, description=stage)
+
+        yield advance
+
+
+@app.command("init")
+def init_command() -> None:
+    """Create the database (or upgrade it to the newest schema)."""
+    with _errors():
+        database = _database()
+        database.migrate()
+        out.print(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="A folder of CSV files, an .xlsx or a .json")],
+    park: Annotated[
+        str | None,
+        typer.Option("--park", help="Target park; overrides the name in the park sheet"),
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Import a park workbook (all or nothing).
+
+    Every problem is listed with its sheet, row and column, and nothing is written unless the
+    whole workbook is valid. Rows whose ids already exist in the park are updated in place.
+    """
+    with _errors(fmt):
+        database = _database()
+        database.migrate()
+        stages = ["reading", "checking", "writing", "done"]
+        with _stages(stages, enabled=fmt is OutputFormat.TABLE and sys.stderr.isatty()) as step:
+            report = park_service.import_workbook(database, path, park=park, progress=step)
+        if fmt is OutputFormat.JSON:
+            print(json.dumps(asdict(report)))
+        else:
+            verb = "created" if report.created else "updated"
+            out.print(
+                f"park {report.park!r} {verb}: {report.companies} companies, "
+                f"{report.flows} flows, {report.energy_rows} energy rows"
+            )
+
+
+@app.command("export")
+def export_command(
+    park: ParkArgument,
+    path: Annotated[Path, typer.Argument(help="A folder (CSV), or a file ending .xlsx or .json")],
+    fmt: Annotated[
+        WorkbookFormat | None,
+        typer.Option("--format", "-f", help="csv, xlsx or json; by default from PATH"),
+    ] = None,
+) -> None:
+    """Export a park as a workbook that `parkloop import` reads back unchanged."""
+    with _errors():
+        written = park_service.export_park(_database(), park, path, fmt)
+        out.print(f"wrote {written}")
+
+
+@app.command("demo")
+def demo_command(fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """Load (or refresh) the demo park: a fictional Baltic harbour town industrial area."""
+    with _errors(fmt):
+        report = park_service.load_demo(_database())
+        if fmt is OutputFormat.JSON:
+            print(json.dumps(asdict(report)))
+        else:
+            out.print(
+                f"demo park {report.park!r}: {report.companies} companies, "
+                f"{report.flows} flows, {report.energy_rows} energy rows"
+            )
+
+
+@app.command("parks")
+def parks_command(fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """List the parks in the database."""
+    with _errors(fmt):
+        rows = [asdict(p) for p in park_service.list_parks(_database())]
+        _emit(fmt, rows, ["name", "country", "municipality", "companies", "flows"], "parks")
+
+
+@app.command("companies")
+def companies_command(park: ParkArgument, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """List the companies of a park."""
+    with _errors(fmt):
+        rows = [asdict(c) for c in park_service.list_companies(_database(), park)]
+        _emit(
+            fmt,
+            rows,
+            ["id", "name", "nace", "country", "employees", "visibility"],
+            f"companies of {park}",
+        )
+
+
+@app.command("flows")
+def flows_command(
+    park: ParkArgument,
+    company: Annotated[str | None, typer.Option(help="Only this company's flows (its id)")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List the resource flows of a park (supplies and demands)."""
+    with _errors(fmt):
+        flows = park_service.list_flows(_database(), park, company)
+        rows = []
+        for flow in flows:
+            row = asdict(flow)
+            normalised = flow.normalised()
+            row["per_year"] = (
+                f"{normalised.value:.6g} {normalised.unit}/yr"
+                if normalised and normalised.per_year and normalised.value is not None
+                else None
+            )
+            rows.append(row)
+        _emit(
+            fmt,
+            rows,
+            [
+                "id",
+                "company_id",
+                "direction",
+                "category",
+                "name",
+                "ewc",
+                "quantity",
+                "unit",
+                "per",
+                "per_year",
+                "confidentiality",
+            ],
+            f"flows of {park}",
+        )
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the web platform."""
+    import uvicorn
+
+    with _errors():
+        settings = get_settings()
+        settings.check_production()
+        Database.from_settings(settings).migrate()
+        uvicorn.run("parkloop.web.app:create_app", factory=True, host=host, port=port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

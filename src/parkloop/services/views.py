@@ -1,0 +1,58 @@
+"""What a viewer may see of a park, ready for a page or the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parkloop.domain.access import Viewer, can_see_company, can_see_flow
+from parkloop.domain.models import Company, Flow, Park
+from parkloop.reference.nace import load_nace
+from parkloop.services.database import Database
+from parkloop.services.parks import park_workbook
+
+
+@dataclass(frozen=True)
+class FlowView:
+    flow: Flow
+    company_name: str
+    per_year: str | None
+
+
+@dataclass(frozen=True)
+class ParkView:
+    park: Park
+    companies: list[tuple[Company, str]]
+    flows: list[FlowView]
+    hidden_companies: int
+    hidden_flows: int
+
+
+def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
+    """The park as ``viewer`` may see it; hidden rows are only counted."""
+    workbook = park_workbook(database, name)
+    nace = load_nace()
+    by_id = {c.id: c for c in workbook.companies}
+    companies = [
+        (c, nace.get(c.nace).description)
+        for c in workbook.companies
+        if can_see_company(viewer, name, c)
+    ]
+    flows = []
+    for flow in workbook.flows:
+        company = by_id[flow.company_id]
+        if not can_see_flow(viewer, name, company, flow):
+            continue
+        normalised = flow.normalised()
+        per_year = None
+        if normalised is not None and normalised.value is not None:
+            suffix = "/yr" if normalised.per_year else ""
+            per_year = f"{normalised.value:,.6g} {normalised.unit}{suffix}"
+        flows.append(FlowView(flow, company.name, per_year))
+    assert workbook.park is not None
+    return ParkView(
+        park=workbook.park,
+        companies=companies,
+        flows=flows,
+        hidden_companies=len(workbook.companies) - len(companies),
+        hidden_flows=len(workbook.flows) - len(flows),
+    )

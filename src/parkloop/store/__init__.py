@@ -1,0 +1,1 @@
+"""Persistence: ORM tables, repositories and Alembic migrations (SQLite or PostgreSQL)."""

@@ -1,0 +1,217 @@
+"""Repositories: moving domain objects in and out of the tables. No commits here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from parkloop.domain.models import (
+    Company,
+    Confidentiality,
+    Direction,
+    EnergyCarrier,
+    EnergyUse,
+    Flow,
+    Park,
+    ParkWorkbook,
+)
+from parkloop.errors import NotFound
+from parkloop.store.tables import CompanyRow, EnergyUseRow, FlowRow, ParkRow
+from parkloop.units import Category, Period
+
+
+def find_park(session: Session, name: str) -> ParkRow | None:
+    return session.scalars(select(ParkRow).where(ParkRow.name == name)).one_or_none()
+
+
+def get_park(session: Session, name: str) -> ParkRow:
+    park = find_park(session, name)
+    if park is None:
+        known = ", ".join(repr(n) for n in session.scalars(select(ParkRow.name))) or "none yet"
+        raise NotFound(f"no park named {name!r}; parks: {known}")
+    return park
+
+
+def list_parks(session: Session) -> Sequence[ParkRow]:
+    return session.scalars(select(ParkRow).order_by(ParkRow.name)).all()
+
+
+def company_keys(session: Session, park: ParkRow) -> set[str]:
+    return set(session.scalars(select(CompanyRow.key).where(CompanyRow.park_id == park.id)))
+
+
+def company_rows(session: Session, park: ParkRow) -> Sequence[CompanyRow]:
+    return session.scalars(
+        select(CompanyRow).where(CompanyRow.park_id == park.id).order_by(CompanyRow.id)
+    ).all()
+
+
+def flow_rows(session: Session, park: ParkRow) -> Sequence[FlowRow]:
+    return session.scalars(
+        select(FlowRow)
+        .where(FlowRow.park_id == park.id)
+        .options(selectinload(FlowRow.company))
+        .order_by(FlowRow.id)
+    ).all()
+
+
+def park_to_domain(row: ParkRow) -> Park:
+    return Park(row.name, row.country, row.municipality, row.lat, row.lon)
+
+
+def company_to_domain(row: CompanyRow) -> Company:
+    return Company(
+        id=row.key,
+        name=row.name,
+        nace=row.nace,
+        country=row.country,
+        lat=row.lat,
+        lon=row.lon,
+        city=row.city,
+        employees=row.employees,
+        website=row.website,
+        visibility=Confidentiality(row.visibility),
+        notes=dict(row.notes or {}),
+    )
+
+
+def flow_to_domain(row: FlowRow) -> Flow:
+    return Flow(
+        id=row.key,
+        company_id=row.company.key,
+        direction=Direction(row.direction),
+        category=Category(row.category),
+        name=row.name,
+        description=row.description,
+        ewc=row.ewc,
+        quantity=row.quantity,
+        unit=row.unit,
+        per=Period(row.per),
+        temperature_c=row.temperature_c,
+        pressure_bar=row.pressure_bar,
+        quality=row.quality,
+        available_from=row.available_from,
+        available_to=row.available_to,
+        price_eur_per_unit=row.price_eur_per_unit,
+        confidentiality=Confidentiality(row.confidentiality),
+        notes=dict(row.notes or {}),
+    )
+
+
+def load_workbook(session: Session, park: ParkRow) -> ParkWorkbook:
+    """The whole park as a workbook (everything, whatever its confidentiality)."""
+    companies = company_rows(session, park)
+    energy = session.scalars(
+        select(EnergyUseRow)
+        .join(CompanyRow)
+        .where(CompanyRow.park_id == park.id)
+        .options(selectinload(EnergyUseRow.company))
+        .order_by(EnergyUseRow.id)
+    ).all()
+    return ParkWorkbook(
+        park=park_to_domain(park),
+        companies=[company_to_domain(c) for c in companies],
+        flows=[flow_to_domain(f) for f in flow_rows(session, park)],
+        energy=[
+            EnergyUse(e.company.key, e.year, EnergyCarrier(e.carrier), e.mwh, e.onsite_generation)
+            for e in energy
+        ],
+    )
+
+
+def _apply_company(row: CompanyRow, company: Company) -> None:
+    row.name = company.name
+    row.nace = company.nace
+    row.country = company.country
+    row.lat = company.lat
+    row.lon = company.lon
+    row.city = company.city
+    row.employees = company.employees
+    row.website = company.website
+    row.visibility = company.visibility.value
+    row.notes = dict(company.notes)
+
+
+def _apply_flow(row: FlowRow, flow: Flow, company: CompanyRow) -> None:
+    normalised = flow.normalised()
+    row.company = company
+    row.direction = flow.direction.value
+    row.category = flow.category.value
+    row.name = flow.name
+    row.description = flow.description
+    row.ewc = flow.ewc
+    row.quantity = flow.quantity
+    row.unit = flow.unit
+    row.per = flow.per.value
+    row.annual_quantity = normalised.value if normalised else None
+    row.canonical_unit = normalised.unit if normalised else None
+    row.temperature_c = flow.temperature_c
+    row.pressure_bar = flow.pressure_bar
+    row.quality = flow.quality
+    row.available_from = flow.available_from
+    row.available_to = flow.available_to
+    row.price_eur_per_unit = flow.price_eur_per_unit
+    row.confidentiality = flow.confidentiality.value
+    row.notes = dict(flow.notes)
+
+
+def save_workbook(session: Session, name: str, workbook: ParkWorkbook) -> ParkRow:
+    """Create or update park ``name`` from ``workbook``; rows with known ids are updated."""
+    park = find_park(session, name)
+    if park is None:
+        park = ParkRow(name=name)
+        session.add(park)
+    info = workbook.park
+    if info is not None:
+        park.country = info.country or park.country
+        park.municipality = info.municipality or park.municipality
+        park.lat = info.lat if info.lat is not None else park.lat
+        park.lon = info.lon if info.lon is not None else park.lon
+    if park.country is None and workbook.companies:
+        countries = [c.country for c in workbook.companies]
+        park.country = max(sorted(set(countries)), key=countries.count)
+    session.flush()
+
+    companies = {c.key: c for c in company_rows(session, park)}
+    for company in workbook.companies:
+        row = companies.get(company.id)
+        if row is None:
+            row = CompanyRow(park_id=park.id, key=company.id)
+            session.add(row)
+            companies[company.id] = row
+        _apply_company(row, company)
+    session.flush()
+
+    flows = {f.key: f for f in flow_rows(session, park)}
+    for flow in workbook.flows:
+        frow = flows.get(flow.id)
+        if frow is None:
+            frow = FlowRow(park_id=park.id, key=flow.id, version=1)
+            session.add(frow)
+            flows[flow.id] = frow
+        else:
+            frow.version = (frow.version or 1) + 1
+        _apply_flow(frow, flow, companies[flow.company_id])
+
+    existing = {
+        (e.company.key, e.year, e.carrier, e.onsite_generation): e
+        for c in companies.values()
+        for e in c.energy
+    }
+    for use in workbook.energy:
+        key = (use.company_id, use.year, use.carrier.value, use.onsite_generation)
+        erow = existing.get(key)
+        if erow is None:
+            erow = EnergyUseRow(
+                company=companies[use.company_id],
+                year=use.year,
+                carrier=use.carrier.value,
+                onsite_generation=use.onsite_generation,
+            )
+            session.add(erow)
+            existing[key] = erow
+        erow.mwh = use.mwh
+    session.flush()
+    return park

@@ -1,0 +1,195 @@
+"""ORM tables. They mirror the domain objects but are never handed to calculations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+
+
+class Timestamped:
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ParkRow(Timestamped, Base):
+    __tablename__ = "parks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    municipality: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+    companies: Mapped[list[CompanyRow]] = relationship(
+        back_populates="park", cascade="all, delete-orphan", order_by="CompanyRow.id"
+    )
+
+
+class CompanyRow(Timestamped, Base):
+    __tablename__ = "companies"
+    __table_args__ = (UniqueConstraint("park_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    nace: Mapped[str] = mapped_column(String(5))
+    country: Mapped[str] = mapped_column(String(2))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    city: Mapped[str | None] = mapped_column(String(200))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    website: Mapped[str | None] = mapped_column(String(500))
+    visibility: Mapped[str] = mapped_column(String(10), default="park")
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    park: Mapped[ParkRow] = relationship(back_populates="companies")
+    flows: Mapped[list[FlowRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="FlowRow.id"
+    )
+    energy: Mapped[list[EnergyUseRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="EnergyUseRow.id"
+    )
+
+
+class FlowRow(Timestamped, Base):
+    __tablename__ = "flows"
+    __table_args__ = (UniqueConstraint("park_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    direction: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    ewc: Mapped[str | None] = mapped_column(String(10), index=True)
+    quantity: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    per: Mapped[str] = mapped_column(String(10), default="year")
+    annual_quantity: Mapped[float | None] = mapped_column(Float)
+    canonical_unit: Mapped[str | None] = mapped_column(String(10))
+    temperature_c: Mapped[float | None] = mapped_column(Float)
+    pressure_bar: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[str | None] = mapped_column(Text)
+    available_from: Mapped[dt.date | None] = mapped_column(Date)
+    available_to: Mapped[dt.date | None] = mapped_column(Date)
+    price_eur_per_unit: Mapped[float | None] = mapped_column(Float)
+    confidentiality: Mapped[str] = mapped_column(String(10), default="park")
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="flows")
+
+
+class EnergyUseRow(Base):
+    __tablename__ = "energy_uses"
+    __table_args__ = (UniqueConstraint("company_id", "year", "carrier", "onsite_generation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    carrier: Mapped[str] = mapped_column(String(20))
+    mwh: Mapped[float] = mapped_column(Float)
+    onsite_generation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="energy")
+
+
+class SynergyRow(Timestamped, Base):
+    __tablename__ = "synergies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    supply_flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id", ondelete="CASCADE"))
+    receiver_company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    demand_flow_id: Mapped[int | None] = mapped_column(ForeignKey("flows.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="identified")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    events: Mapped[list[SynergyEventRow]] = relationship(
+        back_populates="synergy", cascade="all, delete-orphan", order_by="SynergyEventRow.id"
+    )
+
+
+class SynergyEventRow(Base):
+    """Append-only status history of a synergy."""
+
+    __tablename__ = "synergy_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synergy_id: Mapped[int] = mapped_column(
+        ForeignKey("synergies.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(320))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    synergy: Mapped[SynergyRow] = relationship(back_populates="events")
+
+
+class UserRow(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    memberships: Mapped[list[MembershipRow]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class MembershipRow(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "role", "park_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+
+    user: Mapped[UserRow] = relationship(back_populates="memberships")

@@ -1,0 +1,1 @@
+"""The web face: FastAPI pages and JSON API over the services."""
