@@ -37,6 +37,18 @@ def read_rows(filename: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
     return list(reader)
 
 
+def _describe(source: Any) -> str:
+    """A one-line citation from a sidecar's ``source`` (a string, or titled parts with URLs)."""
+    if isinstance(source, dict):
+        parts = []
+        for value in source.values():
+            if isinstance(value, dict) and "title" in value:
+                bits = [str(value["title"]).strip(), value.get("citation"), value.get("url")]
+                parts.append(", ".join(str(b) for b in bits if b))
+        return "; ".join(parts)
+    return " ".join(str(source).split())
+
+
 def read_provenance(filename: str) -> Provenance:
     """Read the ``.meta.yaml`` sidecar of a shipped data file."""
     meta_name = filename.rsplit(".", 1)[0] + ".meta.yaml"
@@ -50,7 +62,7 @@ def read_provenance(filename: str) -> Provenance:
         raise ReferenceDataError(f"{meta_name} lacks {', '.join(missing)}")
     return Provenance(
         name=str(meta["name"]),
-        source=str(meta["source"]).strip(),
+        source=_describe(meta["source"]),
         year=int(meta["year"]),
         licence=str(meta["licence"]).strip(),
         version=str(meta["version"]) if meta.get("version") else None,
