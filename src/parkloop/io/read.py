@@ -272,7 +272,8 @@ def _read_json(path: Path, issues: list[Issue]) -> dict[str, RawSheet]:
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             issues.append(Issue(spec.name, None, None, "must be a list of objects"))
             continue
-        columns: list[str] = []
+        # A JSON record names its fields itself; absent required fields are reported per row.
+        columns: list[str] = list(spec.columns)
         for record in records:
             columns.extend(str(k) for k in record if str(k) not in columns)
         sheet = RawSheet(spec.name, columns)

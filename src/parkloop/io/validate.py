@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TypeVar
@@ -34,6 +35,8 @@ from parkloop.units import Category, Period, UnitError, check_unit_for_category
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
+# Characters that neither XLSX nor most tools can keep: C0 controls other than tab and line feed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n"})
 
@@ -69,10 +72,18 @@ class RowReader:
         self.out.add(self.sheet, self.row, column, message)
 
     def text(self, column: str, *, required: bool = False) -> str | None:
-        value = self.cells.get(column, "").strip()
+        value = self.cells.get(column, "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if not value:
             if required:
                 self.fail(column, "is empty; this column is required")
+            return None
+        bad = CONTROL_CHARACTERS.search(value)
+        if bad is not None:
+            self.fail(
+                column,
+                f"contains the control character {bad.group()!r}; remove it (line breaks and "
+                "tabs are allowed)",
+            )
             return None
         return value
 

@@ -106,6 +106,7 @@ def write_workbook(workbook: ParkWorkbook, path: Path, fmt: WorkbookFormat | Non
         return path
     if fmt is WorkbookFormat.XLSX:
         import openpyxl
+        from openpyxl.cell import WriteOnlyCell
 
         def save(target: Path) -> None:
             book = openpyxl.Workbook(write_only=True)
@@ -114,7 +115,13 @@ def write_workbook(workbook: ParkWorkbook, path: Path, fmt: WorkbookFormat | Non
                 header = _header(spec, rows)
                 sheet.append(header)
                 for rec in rows:
-                    sheet.append([rec.get(column) for column in header])
+                    cells = []
+                    for column in header:
+                        cell = WriteOnlyCell(sheet, value=rec.get(column))
+                        if isinstance(cell.value, str):
+                            cell.data_type = "s"  # text stays text, never a formula
+                        cells.append(cell)
+                    sheet.append(cells)
             book.save(target)
 
         _atomic_write(path, save)
