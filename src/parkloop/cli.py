@@ -82,17 +82,10 @@ def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
             }
             print(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
         else:
-            table = Table(title=exc.summary().splitlines()[0], title_style="bold red")
-            for column in ("sheet", "row", "column", "problem"):
-                table.add_column(column, overflow="fold")
-            for issue in exc.issues:
-                table.add_row(
-                    issue.sheet,
-                    "" if issue.row is None else str(issue.row),
-                    issue.column or "",
-                    issue.message,
-                )
-            err.print(table)
+            head, *lines = exc.summary().splitlines()
+            err.print(f"[bold red]{head}[/]", soft_wrap=True)
+            for line in lines:
+                err.print(line, soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(code=2) from None
     except ParkloopError as exc:
         if fmt is OutputFormat.JSON:

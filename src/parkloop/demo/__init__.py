@@ -1,0 +1,1 @@
+"""The demo park: a fictional harbour town industrial area (see SOURCES.md)."""
