@@ -143,3 +143,12 @@ def test_an_unknown_park_is_named_with_the_known_ones(database: Database, tmp_pa
     park_service.import_workbook(database, write_sheets(tmp_path, valid_sheets()))
     with pytest.raises(NotFound, match="parks: 'Test Harbour'"):
         park_service.export_park(database, "Nowhere", tmp_path / "out")
+
+
+def test_the_migrations_match_the_tables(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

@@ -117,19 +117,10 @@ def park_workbook(database: Database, park: str) -> ParkWorkbook:
 
 def list_parks(database: Database) -> list[ParkSummary]:
     with database.reader() as session:
-        out = []
-        for row in repo.list_parks(session):
-            workbook = repo.load_workbook(session, row)
-            out.append(
-                ParkSummary(
-                    row.name,
-                    row.country,
-                    row.municipality,
-                    len(workbook.companies),
-                    len(workbook.flows),
-                )
-            )
-        return out
+        return [
+            ParkSummary(park.name, park.country, park.municipality, n_companies, n_flows)
+            for park, n_companies, n_flows in repo.park_counts(session)
+        ]
 
 
 def list_companies(database: Database, park: str) -> list[Company]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from parkloop.domain.models import (
@@ -36,6 +36,24 @@ def get_park(session: Session, name: str) -> ParkRow:
 
 def list_parks(session: Session) -> Sequence[ParkRow]:
     return session.scalars(select(ParkRow).order_by(ParkRow.name)).all()
+
+
+def park_counts(session: Session) -> list[tuple[ParkRow, int, int]]:
+    """Every park with its number of companies and flows."""
+    companies = (
+        select(CompanyRow.park_id, func.count().label("n")).group_by(CompanyRow.park_id).subquery()
+    )
+    flows = select(FlowRow.park_id, func.count().label("n")).group_by(FlowRow.park_id).subquery()
+    query = (
+        select(ParkRow, func.coalesce(companies.c.n, 0), func.coalesce(flows.c.n, 0))
+        .outerjoin(companies, companies.c.park_id == ParkRow.id)
+        .outerjoin(flows, flows.c.park_id == ParkRow.id)
+        .order_by(ParkRow.name)
+    )
+    return [
+        (park, int(n_companies), int(n_flows))
+        for park, n_companies, n_flows in session.execute(query)
+    ]
 
 
 def company_keys(session: Session, park: ParkRow) -> set[str]:

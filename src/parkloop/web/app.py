@@ -18,7 +18,7 @@ from parkloop.services.database import Database
 from parkloop.services.views import park_view
 
 HERE = Path(__file__).parent
-STATUS = {"not_found": 404, "forbidden": 403, "validation_error": 422}
+STATUS = {"not_found": 404, "forbidden": 403, "validation_error": 422, "conflict": 409}
 
 
 def create_app(database: Database | None = None) -> FastAPI:
