@@ -319,3 +319,27 @@ def read_workbook(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawWorkb
     if issues:
         raise ValidationError(issues)
     return RawWorkbook(sheets, str(path))
+
+
+def read_sheet_files(paths: dict[str, Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawWorkbook:
+    """Read named CSV files as the sheets of one workbook (``{"companies": path, ...}``)."""
+    issues: list[Issue] = []
+    sheets: dict[str, RawSheet] = {}
+    for name, path in paths.items():
+        spec = SHEETS_BY_NAME[name]
+        if not path.is_file():
+            issues.append(Issue(name, None, None, f"{path} does not exist"))
+            continue
+        if not _check_size(path, max_bytes, name, issues):
+            continue
+        sheet = _read_csv_sheet(path, spec, issues)
+        if sheet is not None:
+            sheets[name] = sheet
+    for spec in SHEETS:
+        if spec.mandatory_sheet and spec.name not in paths:
+            issues.append(Issue(spec.name, None, None, f"the {spec.name} sheet is required"))
+    for sheet in sheets.values():
+        _check_columns(sheet, issues)
+    if issues:
+        raise ValidationError(issues)
+    return RawWorkbook(sheets, ", ".join(str(p) for p in paths.values()))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from parkloop.domain.models import (
@@ -18,8 +19,11 @@ from parkloop.domain.models import (
     ParkWorkbook,
 )
 from parkloop.errors import NotFound
-from parkloop.store.tables import CompanyRow, EnergyUseRow, FlowRow, ParkRow
+from parkloop.store.tables import CompanyRow, EnergyUseRow, FlowRow, MatchRow, ParkRow
 from parkloop.units import Category, Period
+
+if TYPE_CHECKING:
+    from parkloop.matching.engine import MatchResult
 
 
 def find_park(session: Session, name: str) -> ParkRow | None:
@@ -233,3 +237,51 @@ def save_workbook(session: Session, name: str, workbook: ParkWorkbook) -> ParkRo
         erow.mwh = use.mwh
     session.flush()
     return park
+
+
+def replace_matches(session: Session, park: ParkRow, results: Sequence[MatchResult]) -> int:
+    """Replace the stored matches of ``park`` with ``results``; return how many were stored."""
+    session.execute(delete(MatchRow).where(MatchRow.park_id == park.id))
+    flows = {f.key: f.id for f in flow_rows(session, park)}
+    companies = {c.key: c.id for c in company_rows(session, park)}
+    count = 0
+    for result in results:
+        for rank, candidate in enumerate(result.candidates, start=1):
+            session.add(
+                MatchRow(
+                    park_id=park.id,
+                    supply_flow_id=flows[result.supply_flow_id],
+                    company_id=companies[candidate.company_id],
+                    demand_flow_id=flows[candidate.demand_flow_id]
+                    if candidate.demand_flow_id
+                    else None,
+                    rank=rank,
+                    score=candidate.score,
+                    distance_km=candidate.distance_km,
+                    reasons=list(candidate.reasons),
+                )
+            )
+            count += 1
+    session.flush()
+    return count
+
+
+def stored_matches(
+    session: Session, park: ParkRow
+) -> list[tuple[str, str, str | None, int, float]]:
+    """(supply flow, company, demand flow, rank, score) of the stored matches of ``park``."""
+    flows = {f.id: f.key for f in flow_rows(session, park)}
+    companies = {c.id: c.key for c in company_rows(session, park)}
+    rows = session.scalars(
+        select(MatchRow).where(MatchRow.park_id == park.id).order_by(MatchRow.id)
+    )
+    return [
+        (
+            flows[r.supply_flow_id],
+            companies[r.company_id],
+            flows[r.demand_flow_id] if r.demand_flow_id else None,
+            r.rank,
+            r.score,
+        )
+        for r in rows
+    ]

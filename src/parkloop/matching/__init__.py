@@ -1,0 +1,1 @@
+"""Matchmaking: who could use whose residual flow, why, and how sure we are."""

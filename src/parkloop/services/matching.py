@@ -1,0 +1,68 @@
+"""Matching use cases: on a workbook without a database, and on a stored park."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from parkloop.domain.models import ParkWorkbook
+from parkloop.io.read import read_sheet_files
+from parkloop.io.validate import validate_workbook
+from parkloop.matching.cases import CaseLibrary, read_cases
+from parkloop.matching.engine import Matcher, MatchOptions, MatchResult
+from parkloop.matching.knowledge import Knowledge
+from parkloop.services.database import Database
+from parkloop.services.parks import park_workbook
+from parkloop.settings import get_settings
+from parkloop.store import repo
+
+
+def build_matcher(cases_path: Path | None = None) -> Matcher:
+    """A matcher with the built-in case library, or the cases of ``cases_path`` instead."""
+    knowledge = Knowledge()
+    return Matcher(cases=CaseLibrary(read_cases(cases_path), knowledge), knowledge=knowledge)
+
+
+def match_files(
+    companies: Path,
+    flows: Path,
+    *,
+    options: MatchOptions,
+    cases_path: Path | None = None,
+) -> list[MatchResult]:
+    """Match the flows of a workbook given as two CSV files; no database involved."""
+    settings = get_settings()
+    raw = read_sheet_files(
+        {"companies": companies, "flows": flows},
+        max_bytes=int(settings.max_upload_mb * 1_000_000),
+    )
+    workbook = validate_workbook(raw, max_issues=settings.max_reported_errors)
+    return match_workbook(workbook, options=options, cases_path=cases_path)
+
+
+def match_workbook(
+    workbook: ParkWorkbook, *, options: MatchOptions, cases_path: Path | None = None
+) -> list[MatchResult]:
+    return build_matcher(cases_path).match(workbook.companies, workbook.flows, options)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    park: str
+    results: list[MatchResult]
+    stored: int
+
+
+def match_park(
+    database: Database,
+    park: str,
+    *,
+    options: MatchOptions,
+    cases_path: Path | None = None,
+) -> StoredRun:
+    """Match every supply flow of a stored park and replace the park's stored matches."""
+    workbook = park_workbook(database, park)
+    results = match_workbook(workbook, options=options, cases_path=cases_path)
+    with database.transaction() as session:
+        stored = repo.replace_matches(session, repo.get_park(session, park), results)
+    return StoredRun(park, results, stored)
