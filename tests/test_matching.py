@@ -205,3 +205,24 @@ def test_the_order_of_companies_does_not_change_the_ranking(seed: int) -> None:
     first = [r.as_dict() for r in _matcher().match(PARK, flows)]
     second = [r.as_dict() for r in _matcher().match(shuffled, flows)]
     assert first == second
+
+
+def test_the_listed_signal_is_the_product_of_its_explained_parts() -> None:
+    from parkloop.matching.features import heat_feasibility, quantity_fit
+
+    supply = _supply("Waste heat", Category.ENERGY, quantity=10, unit="GWh", temperature_c=35.0)
+    demand = Flow(
+        "D2",
+        "GREENHOUSE",
+        Direction.DEMAND,
+        Category.ENERGY,
+        "waste heat wanted",
+        quantity=8,
+        unit="GWh",
+        temperature_c=60.0,
+    )
+    greenhouse = next(c for c in _run([supply, demand]).candidates if c.company_id == "GREENHOUSE")
+    fit = quantity_fit(supply, demand)
+    assert fit == pytest.approx(0.8)
+    expected = 0.9 * (0.6 + 0.4 * fit) * heat_feasibility(35.0, 60.0).score  # same class: 0.9
+    assert greenhouse.signals["listed"] == pytest.approx(expected)

@@ -15,19 +15,23 @@ lifts a candidate and agreeing signals add up without passing 1.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from parkloop.domain.models import Company, Direction, Flow
-from parkloop.matching.cases import CaseLibrary, read_cases
+from parkloop.matching.cases import SHARED_CLASS_SIMILARITY, CaseLibrary, read_cases
 from parkloop.matching.codes import waste_similarity
-from parkloop.matching.features import heat_feasibility, periods_overlap, quantity_fit
+from parkloop.matching.features import KELVIN, heat_feasibility, periods_overlap, quantity_fit
 from parkloop.matching.feedback import Feedback
-from parkloop.matching.geo import haversine_km, road_transport
+from parkloop.matching.geo import road_transport
+from parkloop.matching.index import CATEGORIES, ParkIndex, flow_text, waste_levels
 from parkloop.matching.knowledge import Knowledge, Recognition
 from parkloop.matching.text import TextSimilarity
+from parkloop.reference.factors import matching_factors
 from parkloop.reference.nace import load_nace
 from parkloop.reference.waste import load_waste_list
 from parkloop.units import Category
@@ -91,15 +95,18 @@ class MatchResult:
         }
 
 
-def flow_text(flow: Flow) -> str:
-    return " ".join(part for part in (flow.name, flow.description or "") if part)
+def _label(flow: Flow) -> str:
+    return f"{flow.name} ({flow.ewc})" if flow.ewc else flow.name
 
 
-def _label(recognitions: Sequence[Recognition], flow: Flow) -> str:
-    name = flow.name
-    if flow.ewc:
-        return f"{name} ({flow.ewc})"
-    return name
+@dataclass(frozen=True)
+class _SectorScores:
+    """Case, knowledge and feedback scores of one resource signature for every sector."""
+
+    cases: NDArray[np.float64]
+    knowledge: NDArray[np.float64]
+    feedback: NDArray[np.float64]
+    case_similarity: NDArray[np.float64]
 
 
 class Matcher:
@@ -115,6 +122,10 @@ class Matcher:
         self.cases = cases or CaseLibrary(read_cases(), self.knowledge)
         self.feedback = feedback or Feedback()
         self.nace = load_nace()
+        self.waste = load_waste_list()
+        factors = matching_factors()
+        self.approach_k = factors["heat_exchanger_min_approach"].value
+        self.carnot_fraction = factors["heat_pump_carnot_fraction"].value
 
     def match(
         self,
@@ -123,175 +134,263 @@ class Matcher:
         options: MatchOptions | None = None,
         supply_ids: Iterable[str] | None = None,
     ) -> list[MatchResult]:
-        """Rank candidates for every supply flow (or those in ``supply_ids``)."""
+        """Rank candidates for every supply flow (or those in ``supply_ids``), in flow order."""
         options = options or MatchOptions()
-        by_id = {c.id: c for c in companies}
         wanted = set(supply_ids) if supply_ids is not None else None
         supplies = [
             f
             for f in flows
             if f.direction is Direction.SUPPLY and (wanted is None or f.id in wanted)
         ]
-        demands: dict[str, list[Flow]] = {}
-        for flow in flows:
-            if flow.direction is Direction.DEMAND:
-                demands.setdefault(flow.company_id, []).append(flow)
         texts = TextSimilarity([flow_text(f) for f in flows])
-        lat = np.array([c.lat for c in companies])
-        lon = np.array([c.lon for c in companies])
-        return [
-            self._rank(supply, by_id, companies, lat, lon, demands, texts, options)
-            for supply in supplies
-        ]
+        index = ParkIndex(companies, flows, self.knowledge, texts)
+        cache: dict[tuple[object, ...], _SectorScores] = {}
+        return [self._rank(supply, index, cache, options) for supply in supplies]
+
+    def _sector_scores(
+        self,
+        index: ParkIndex,
+        provider: str,
+        supply: Flow,
+        classes: set[str],
+        recognitions: Sequence[Recognition],
+    ) -> _SectorScores:
+        similarity = self.cases.resource_similarity(flow_text(supply), supply.ewc, classes)
+        cases = self.cases.sector_scores(provider, similarity, index.sectors)
+        knowledge = np.array(
+            [self.knowledge.receivers_for(recognitions, sector)[0] for sector in index.sectors]
+        )
+        feedback = np.array(
+            [self.feedback.multiplier(classes, supply.ewc, sector)[0] for sector in index.sectors]
+        )
+        return _SectorScores(cases, knowledge, feedback, similarity)
+
+    def _listed_vector(
+        self,
+        supply: Flow,
+        supply_mask: NDArray[np.bool_],
+        index: ParkIndex,
+        neighbours: NDArray[np.int64],
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Best listed-demand score per neighbour, and the index of that demand (-1 if none)."""
+        best = np.zeros(len(neighbours))
+        best_demand = np.full(len(neighbours), -1, dtype=np.int64)
+        demands = index.demands
+        rows = demands.of_companies(neighbours)
+        if len(rows) == 0:
+            return best, best_demand
+        rows = rows[demands.category[rows] == CATEGORIES.index(supply.category)]
+        if len(rows) == 0:
+            return best, best_demand
+        vector = index.texts.vectorizer.transform([flow_text(supply)])
+        text = np.asarray((demands.text[rows] @ vector.T).toarray()).ravel()
+        shared = (demands.classes[rows] & supply_mask).any(axis=1)
+        similarity = np.maximum(text, np.where(shared, SHARED_CLASS_SIMILARITY, 0.0))
+        entry, sub, chapter = waste_levels(supply.ewc)
+        if entry >= 0:
+            waste = np.where(
+                demands.entry[rows] == entry,
+                1.0,
+                np.where(
+                    demands.subchapter[rows] == sub,
+                    0.6,
+                    np.where(demands.chapter[rows] == chapter, 0.3, 0.0),
+                ),
+            )
+            similarity = np.maximum(similarity, np.where(demands.entry[rows] >= 0, waste, 0.0))
+        factor = np.ones(len(rows))
+        normalised = supply.normalised()
+        if normalised is not None and normalised.value is not None and normalised.value > 0:
+            other = demands.annual[rows]
+            same = (demands.unit[rows] == normalised.unit) & (other > 0)
+            fit = np.where(
+                same,
+                np.minimum(other, normalised.value)
+                / np.maximum(np.where(same, other, 1.0), normalised.value),
+                1.0,
+            )
+            factor *= np.where(same, 0.6 + 0.4 * fit, 1.0)
+        if supply.category is Category.ENERGY and supply.temperature_c is not None:
+            sink = demands.temperature[rows]
+            factor *= np.where(
+                np.isnan(sink), 1.0, self._heat_score(supply.temperature_c, np.nan_to_num(sink))
+            )
+        start = (supply.available_from or dt.date.min).toordinal()
+        end = (supply.available_to or dt.date.max).toordinal()
+        overlap = np.maximum(demands.start[rows], start) <= np.minimum(demands.end[rows], end)
+        factor *= np.where(overlap, 1.0, 0.5)
+        score = similarity * factor
+        owner = np.searchsorted(neighbours, demands.company[rows])
+        positive = score > 0
+        owner, score, rows = owner[positive], score[positive], rows[positive]
+        order = np.lexsort((rows, -score, owner))  # per owner: best score, then first listed
+        first = order[np.unique(owner[order], return_index=True)[1]]
+        best[owner[first]] = score[first]
+        best_demand[owner[first]] = rows[first]
+        return best, best_demand
+
+    def _heat_score(self, source_c: float, sink_c: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Vector form of :func:`heat_feasibility` scores."""
+        direct = source_c >= sink_c + self.approach_k
+        sink_k = sink_c + KELVIN + self.approach_k / 2
+        source_k = source_c + KELVIN - self.approach_k / 2
+        cop = self.carnot_fraction * sink_k / np.maximum(sink_k - source_k, 1e-9)
+        pumped = np.where(cop > 1.0, 1.0 - 1.0 / np.maximum(cop, 1e-9), 0.0)
+        return np.where(direct, 1.0, pumped)
 
     def _rank(
         self,
         supply: Flow,
-        by_id: dict[str, Company],
-        companies: Sequence[Company],
-        lat: np.ndarray,
-        lon: np.ndarray,
-        demands: dict[str, list[Flow]],
-        texts: TextSimilarity,
+        index: ParkIndex,
+        cache: dict[tuple[object, ...], _SectorScores],
         options: MatchOptions,
     ) -> MatchResult:
         weights = options.weights
-        supplier = by_id[supply.company_id]
-        distances = haversine_km(supplier.lat, supplier.lon, lat, lon)
+        supplier_position = index.position[supply.company_id]
+        supplier = index.companies[supplier_position]
+        neighbours, distances = index.neighbours(supplier_position, options.radius_km)
+        order = np.argsort(neighbours)
+        neighbours, distances = neighbours[order], distances[order]
         recognitions = self.knowledge.recognise(flow_text(supply), supply.ewc, supply.temperature_c)
-        class_ids = {r.resource.id for r in recognitions}
-        case_similarity = self.cases.resource_similarity(flow_text(supply), supply.ewc, class_ids)
-        annual = supply.normalised()
-        tonnes = annual.value if annual and annual.unit == "t" and annual.per_year else None
-        label = _label(recognitions, supply)
-        candidates: list[Candidate] = []
-        for index, company in enumerate(companies):
-            if company.id == supplier.id or distances[index] > options.radius_km:
-                continue
-            reasons: list[tuple[float, str]] = []
-            signals: dict[str, float] = {}
-            listed, demand, listed_reasons = self._listed(
-                supply, demands.get(company.id, []), class_ids, texts
+        classes = {r.resource.id for r in recognitions}
+        key = (supplier.nace, supply.ewc, frozenset(classes), flow_text(supply))
+        if key not in cache:
+            cache[key] = self._sector_scores(index, supplier.nace, supply, classes, recognitions)
+        sectors = cache[key]
+        listed, demand_rows = self._listed_vector(
+            supply, index.class_mask(classes), index, neighbours
+        )
+        sector = index.sector[neighbours]
+        combined = 1.0 - (1 - weights.listed * listed) * (
+            1 - weights.cases * sectors.cases[sector]
+        ) * (1 - weights.knowledge * sectors.knowledge[sector])
+        combined *= 1.0 - weights.distance_penalty * np.minimum(
+            distances / max(options.radius_km, 1e-9), 1.0
+        )
+        score = np.clip(combined * sectors.feedback[sector], 0.0, 1.0)
+        keep = np.flatnonzero((score >= weights.min_score) & (combined > 0))
+        ids = np.array([index.companies[i].id for i in neighbours[keep]], dtype=object)
+        ranked = keep[np.lexsort((ids.astype(str), distances[keep], -score[keep]))]
+        candidates = [
+            self._explain(
+                supply,
+                supplier,
+                index,
+                int(neighbours[i]),
+                float(distances[i]),
+                float(score[i]),
+                float(listed[i]),
+                int(demand_rows[i]),
+                sectors,
+                recognitions,
+                classes,
+                options,
             )
-            if listed > 0:
-                signals["listed"] = listed
-                reasons += [(weights.listed * listed, r) for r in listed_reasons]
-            evidence = self.cases.evidence(supplier.nace, case_similarity, company.nace)
-            if evidence.score > 0:
-                signals["cases"] = evidence.score
-                reasons.append(
-                    (
-                        weights.cases * evidence.score,
-                        self._case_reason(label, company.nace, evidence.cases),
-                    )
-                )
-            known, recognition, receiver = self.knowledge.receivers_for(recognitions, company.nace)
-            if known > 0 and recognition is not None and receiver is not None:
-                signals["knowledge"] = known
-                reasons.append(
-                    (
-                        weights.knowledge * known,
-                        f"{recognition.resource.label.lower()} (recognised by "
-                        f"{recognition.evidence}): {receiver.use.rstrip('.').lower()} "
-                        f"in {self.nace.get(receiver.nace).description} "
-                        f"({receiver.nace}) [{receiver.source}]",
-                    )
-                )
-            combined = 1.0 - (1 - weights.listed * listed) * (
-                1 - weights.cases * evidence.score
-            ) * (1 - weights.knowledge * known)
-            if combined <= 0:
-                continue
-            distance = float(distances[index])
-            combined *= 1.0 - weights.distance_penalty * min(distance / options.radius_km, 1.0)
-            multiplier, feedback_reason = self.feedback.multiplier(
-                class_ids, supply.ewc, company.nace
-            )
-            if feedback_reason:
-                signals["feedback"] = multiplier
-                reasons.append((0.0, feedback_reason))
-            score = float(min(1.0, max(0.0, combined * multiplier)))
-            if score < weights.min_score:
-                continue
-            transport = road_transport(distance, tonnes, options.road_circuity)
-            reasons.append(
-                (-1.0, f"{distance:.1f} km away (about {transport.road_km:.1f} km by road)")
-            )
-            if supply.ewc and load_waste_list().lookup(supply.ewc).hazardous:
-                reasons.append(
-                    (
-                        -2.0,
-                        f"hazardous waste ({supply.ewc}): the receiver needs a "
-                        "permit to treat it (Directive 2008/98/EC, Art. 23)",
-                    )
-                )
-            ordered = tuple(text for _, text in sorted(reasons, key=lambda r: -r[0]))
-            candidates.append(
-                Candidate(
-                    company_id=company.id,
-                    demand_flow_id=demand.id if demand and listed >= weights.min_listed else None,
-                    score=score,
-                    distance_km=distance,
-                    reasons=ordered,
-                    signals=signals,
-                    transport_co2e_t_per_yr=transport.co2e_t_per_yr,
-                    transport_cost_eur_per_yr=transport.cost_eur_per_yr,
-                )
-            )
-        candidates.sort(key=lambda c: (-c.score, c.distance_km, c.company_id))
-        return MatchResult(supply.id, supplier.id, tuple(candidates[: options.top_k]))
+            for i in ranked[: options.top_k]
+        ]
+        return MatchResult(supply.id, supplier.id, tuple(candidates))
 
-    def _listed(
+    def _explain(
         self,
         supply: Flow,
-        demands: Sequence[Flow],
-        class_ids: set[str],
-        texts: TextSimilarity,
-    ) -> tuple[float, Flow | None, list[str]]:
-        """The best listed demand of one company for this supply, its score and reasons."""
-        best: tuple[float, Flow | None, list[str]] = (0.0, None, [])
-        for demand in demands:
-            if demand.category is not supply.category:
-                continue
-            text_sim = float(texts.pairwise([flow_text(supply)], [flow_text(demand)])[0, 0])
-            demand_classes = {
-                r.resource.id
-                for r in self.knowledge.recognise(
-                    flow_text(demand), demand.ewc, demand.temperature_c
+        supplier: Company,
+        index: ParkIndex,
+        company_position: int,
+        distance: float,
+        score: float,
+        listed: float,
+        demand_row: int,
+        sectors: _SectorScores,
+        recognitions: Sequence[Recognition],
+        classes: set[str],
+        options: MatchOptions,
+    ) -> Candidate:
+        """The reasons behind one candidate's score, strongest contribution first."""
+        weights = options.weights
+        company = index.companies[company_position]
+        sector = index.sector[company_position]
+        reasons: list[tuple[float, str]] = []
+        signals: dict[str, float] = {}
+        demand = index.demands.flows[demand_row] if demand_row >= 0 else None
+        if listed > 0 and demand is not None:
+            signals["listed"] = listed
+            reasons += [(weights.listed * listed, r) for r in self._listed_reasons(supply, demand)]
+        case_score = float(sectors.cases[sector])
+        if case_score > 0:
+            signals["cases"] = case_score
+            evidence = self.cases.evidence(supplier.nace, sectors.case_similarity, company.nace)
+            reasons.append(
+                (
+                    weights.cases * case_score,
+                    self._case_reason(_label(supply), company.nace, evidence.cases),
                 )
-            }
-            shared = class_ids & demand_classes
-            similarity = max(
-                text_sim,
-                0.9 if shared else 0.0,
-                waste_similarity(supply.ewc, demand.ewc),
             )
-            if similarity <= 0:
-                continue
-            reasons = [
-                f'listed demand {demand.id} "{demand.name}" is similar '
-                f"({'same kind of resource' if shared else f'text {text_sim:.2f}'})"
-            ]
-            factor = 1.0
-            fit = quantity_fit(supply, demand)
-            if fit is not None:
-                factor *= 0.6 + 0.4 * fit
-                reasons.append(f"quantities fit {fit:.0%} (smaller over larger, per year)")
-            if (
-                supply.category is Category.ENERGY
-                and supply.temperature_c is not None
-                and demand.temperature_c is not None
-            ):
-                heat = heat_feasibility(supply.temperature_c, demand.temperature_c)
-                factor *= heat.score
-                reasons.append(heat.explanation)
-            if not periods_overlap(supply, demand):
-                factor *= 0.5
-                reasons.append("availability periods do not overlap")
-            score = similarity * factor
-            if score > best[0]:
-                best = (score, demand, reasons)
-        return best
+        known, recognition, receiver = self.knowledge.receivers_for(recognitions, company.nace)
+        if known > 0 and recognition is not None and receiver is not None:
+            signals["knowledge"] = known
+            reasons.append(
+                (
+                    weights.knowledge * known,
+                    f"{recognition.resource.label.lower()} (recognised by {recognition.evidence}): "
+                    f"{receiver.use.rstrip('.').lower()} in "
+                    f"{self.nace.get(receiver.nace).description} ({receiver.nace}) "
+                    f"[{receiver.source}]",
+                )
+            )
+        multiplier, feedback_reason = self.feedback.multiplier(classes, supply.ewc, company.nace)
+        if feedback_reason:
+            signals["feedback"] = multiplier
+            reasons.append((0.0, feedback_reason))
+        annual = supply.normalised()
+        tonnes = annual.value if annual and annual.unit == "t" and annual.per_year else None
+        transport = road_transport(distance, tonnes, options.road_circuity)
+        reasons.append((-1.0, f"{distance:.1f} km away (about {transport.road_km:.1f} km by road)"))
+        if supply.ewc and self.waste.lookup(supply.ewc).hazardous:
+            reasons.append(
+                (
+                    -2.0,
+                    f"hazardous waste ({supply.ewc}): the receiver needs a permit "
+                    "to treat it (Directive 2008/98/EC, Art. 23)",
+                )
+            )
+        return Candidate(
+            company_id=company.id,
+            demand_flow_id=demand.id
+            if demand is not None and listed >= weights.min_listed
+            else None,
+            score=score,
+            distance_km=distance,
+            reasons=tuple(text for _, text in sorted(reasons, key=lambda r: -r[0])),
+            signals=signals,
+            transport_co2e_t_per_yr=transport.co2e_t_per_yr,
+            transport_cost_eur_per_yr=transport.cost_eur_per_yr,
+        )
+
+    def _listed_reasons(self, supply: Flow, demand: Flow) -> list[str]:
+        """Why a listed demand fits: similarity, quantities, temperature, availability."""
+        shared = {
+            r.resource.id
+            for r in self.knowledge.recognise(flow_text(supply), supply.ewc, supply.temperature_c)
+        } & {
+            r.resource.id
+            for r in self.knowledge.recognise(flow_text(demand), demand.ewc, demand.temperature_c)
+        }
+        how = "same kind of resource" if shared else "similar wording"
+        if supply.ewc and demand.ewc and waste_similarity(supply.ewc, demand.ewc) == 1.0:
+            how = f"same List of Waste entry {demand.ewc.rstrip('*')}"
+        reasons = [f'listed demand {demand.id} "{demand.name}" ({how})']
+        fit = quantity_fit(supply, demand)
+        if fit is not None:
+            reasons.append(f"quantities fit {fit:.0%} (smaller over larger, per year)")
+        if (
+            supply.category is Category.ENERGY
+            and supply.temperature_c is not None
+            and demand.temperature_c is not None
+        ):
+            reasons.append(heat_feasibility(supply.temperature_c, demand.temperature_c).explanation)
+        if not periods_overlap(supply, demand):
+            reasons.append("availability periods do not overlap")
+        return reasons
 
     def _case_reason(self, label: str, nace: str, cases: Sequence[object]) -> str:
         from parkloop.matching.cases import Case
