@@ -107,6 +107,16 @@ class _SectorScores:
     knowledge: NDArray[np.float64]
     feedback: NDArray[np.float64]
     case_similarity: NDArray[np.float64]
+    reasons: dict[tuple[str, str], tuple[float, str] | None] = field(default_factory=dict)
+
+
+@dataclass
+class Prepared:
+    """Indexes of one park or region, and the per-resource scores computed so far."""
+
+    index: ParkIndex
+    flows: Sequence[Flow]
+    cache: dict[tuple[object, ...], _SectorScores] = field(default_factory=dict)
 
 
 class Matcher:
@@ -127,6 +137,11 @@ class Matcher:
         self.approach_k = factors["heat_exchanger_min_approach"].value
         self.carnot_fraction = factors["heat_pump_carnot_fraction"].value
 
+    def prepare(self, companies: Sequence[Company], flows: Sequence[Flow]) -> Prepared:
+        """Build the indexes of a park or region once, for batches and single new flows."""
+        texts = TextSimilarity([flow_text(f) for f in flows])
+        return Prepared(ParkIndex(companies, flows, self.knowledge, texts), flows)
+
     def match(
         self,
         companies: Sequence[Company],
@@ -135,17 +150,37 @@ class Matcher:
         supply_ids: Iterable[str] | None = None,
     ) -> list[MatchResult]:
         """Rank candidates for every supply flow (or those in ``supply_ids``), in flow order."""
+        return self.match_prepared(self.prepare(companies, flows), options, supply_ids)
+
+    def match_prepared(
+        self,
+        prepared: Prepared,
+        options: MatchOptions | None = None,
+        supply_ids: Iterable[str] | None = None,
+    ) -> list[MatchResult]:
+        """:meth:`match` on indexes built by :meth:`prepare`."""
         options = options or MatchOptions()
         wanted = set(supply_ids) if supply_ids is not None else None
         supplies = [
             f
-            for f in flows
+            for f in prepared.flows
             if f.direction is Direction.SUPPLY and (wanted is None or f.id in wanted)
         ]
-        texts = TextSimilarity([flow_text(f) for f in flows])
-        index = ParkIndex(companies, flows, self.knowledge, texts)
-        cache: dict[tuple[object, ...], _SectorScores] = {}
-        return [self._rank(supply, index, cache, options) for supply in supplies]
+        index = prepared.index
+        # Supplies of one company share their neighbours: visit them together.
+        visit = sorted(range(len(supplies)), key=lambda i: index.position[supplies[i].company_id])
+        results: list[MatchResult | None] = [None] * len(supplies)
+        for i in visit:
+            results[i] = self._rank(supplies[i], index, prepared.cache, options)
+        return [r for r in results if r is not None]
+
+    def rank_flow(
+        self, prepared: Prepared, supply: Flow, options: MatchOptions | None = None
+    ) -> MatchResult:
+        """Rank receivers for one new supply flow of a company already in the indexes."""
+        if supply.direction is not Direction.SUPPLY:
+            raise ValueError(f"flow {supply.id} is a {supply.direction.value}, not a supply")
+        return self._rank(supply, prepared.index, prepared.cache, options or MatchOptions())
 
     def _sector_scores(
         self,
@@ -248,9 +283,7 @@ class Matcher:
         weights = options.weights
         supplier_position = index.position[supply.company_id]
         supplier = index.companies[supplier_position]
-        neighbours, distances = index.neighbours(supplier_position, options.radius_km)
-        order = np.argsort(neighbours)
-        neighbours, distances = neighbours[order], distances[order]
+        neighbours, distances = index.sorted_neighbours(supplier_position, options.radius_km)
         recognitions = self.knowledge.recognise(flow_text(supply), supply.ewc, supply.temperature_c)
         classes = {r.resource.id for r in recognitions}
         key = (supplier.nace, supply.ewc, frozenset(classes), flow_text(supply))
@@ -318,25 +351,25 @@ class Matcher:
         case_score = float(sectors.cases[sector])
         if case_score > 0:
             signals["cases"] = case_score
-            evidence = self.cases.evidence(supplier.nace, sectors.case_similarity, company.nace)
-            reasons.append(
-                (
+            if ("cases", company.nace) not in sectors.reasons:
+                evidence = self.cases.evidence(supplier.nace, sectors.case_similarity, company.nace)
+                sectors.reasons[("cases", company.nace)] = (
                     weights.cases * case_score,
                     self._case_reason(_label(supply), company.nace, evidence.cases),
                 )
-            )
-        known, recognition, receiver = self.knowledge.receivers_for(recognitions, company.nace)
-        if known > 0 and recognition is not None and receiver is not None:
+            cached = sectors.reasons[("cases", company.nace)]
+            assert cached is not None
+            reasons.append(cached)
+        known = float(sectors.knowledge[sector])
+        if known > 0:
             signals["knowledge"] = known
-            reasons.append(
-                (
-                    weights.knowledge * known,
-                    f"{recognition.resource.label.lower()} (recognised by {recognition.evidence}): "
-                    f"{receiver.use.rstrip('.').lower()} in "
-                    f"{self.nace.get(receiver.nace).description} ({receiver.nace}) "
-                    f"[{receiver.source}]",
+            if ("knowledge", company.nace) not in sectors.reasons:
+                sectors.reasons[("knowledge", company.nace)] = self._knowledge_reason(
+                    recognitions, company.nace, weights
                 )
-            )
+            cached = sectors.reasons[("knowledge", company.nace)]
+            if cached is not None:
+                reasons.append(cached)
         multiplier, feedback_reason = self.feedback.multiplier(classes, supply.ewc, company.nace)
         if feedback_reason:
             signals["feedback"] = multiplier
@@ -364,6 +397,20 @@ class Matcher:
             signals=signals,
             transport_co2e_t_per_yr=transport.co2e_t_per_yr,
             transport_cost_eur_per_yr=transport.cost_eur_per_yr,
+        )
+
+    def _knowledge_reason(
+        self, recognitions: Sequence[Recognition], nace: str, weights: Weights
+    ) -> tuple[float, str] | None:
+        known, recognition, receiver = self.knowledge.receivers_for(recognitions, nace)
+        if recognition is None or receiver is None:
+            return None
+        return (
+            weights.knowledge * known,
+            f"{recognition.resource.label.lower()} (recognised by {recognition.evidence}): "
+            f"{receiver.use.rstrip('.').lower()} in "
+            f"{self.nace.get(receiver.nace).description} ({receiver.nace}) "
+            f"[{receiver.source}]",
         )
 
     def _listed_reasons(self, supply: Flow, demand: Flow) -> list[str]:

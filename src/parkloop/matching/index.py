@@ -91,6 +91,11 @@ class ParkIndex:
         self.class_position = {cid: i for i, cid in enumerate(self.class_ids)}
         self.texts = texts
         self.demands = self._demands(flows, knowledge)
+        self._last_key: tuple[int, float] | None = None
+        self._last: tuple[NDArray[np.int64], NDArray[np.float64]] = (
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0),
+        )
 
     def class_mask(self, ids: set[str]) -> NDArray[np.bool_]:
         mask = np.zeros(len(self.class_ids), dtype=bool)
@@ -144,6 +149,17 @@ class ParkIndex:
                 [(f.available_to or dt.date.max).toordinal() for f in demands], dtype=np.int64
             ),
         )
+
+    def sorted_neighbours(
+        self, company: int, radius_km: float
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """:meth:`neighbours` sorted by company position, cached for the last supplier."""
+        key = (company, radius_km)
+        if self._last_key != key:
+            idx, dist = self.neighbours(company, radius_km)
+            order = np.argsort(idx, kind="stable")
+            self._last_key, self._last = key, (idx[order], dist[order])
+        return self._last
 
     def neighbours(
         self, company: int, radius_km: float

@@ -39,9 +39,21 @@ class Knowledge:
             )
             for cls in self.classes
         ]
+        self._recognised: dict[tuple[str, str | None, float | None], list[Recognition]] = {}
 
     def recognise(
         self, text: str, ewc: str | None = None, temperature_c: float | None = None
+    ) -> list[Recognition]:
+        """Resource classes a flow belongs to, strongest first (cached; see :meth:`_recognise`)."""
+        key = (text, ewc, temperature_c)
+        if key not in self._recognised:
+            if len(self._recognised) > 200_000:
+                self._recognised.clear()
+            self._recognised[key] = self._recognise(text, ewc, temperature_c)
+        return list(self._recognised[key])
+
+    def _recognise(
+        self, text: str, ewc: str | None, temperature_c: float | None
     ) -> list[Recognition]:
         """Resource classes a flow belongs to, strongest first.
 
