@@ -160,6 +160,14 @@ def check_unit_for_category(unit_text: str, category: Category) -> Kind:
     return kind
 
 
+@lru_cache(maxsize=1024)
+def _to_canonical(unit_text: str) -> tuple[float, Kind]:
+    """The factor from ``unit_text`` to its canonical unit, and its kind (pint, once per unit)."""
+    unit = parse_unit(unit_text)
+    kind = kind_of(unit)
+    return float(Q_(1.0, unit).to(kind.canonical).magnitude), kind
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A listed amount in its canonical unit: per year for amounts, as a rate for rates."""
@@ -194,9 +202,8 @@ def normalise(value: float, unit_text: str, per: Period) -> Normalised:
     >>> round(normalise(3.6, "GJ", Period.YEAR).value, 9)
     1.0
     """
-    unit = parse_unit(unit_text)
-    kind = kind_of(unit)
-    converted = float(Q_(value, unit).to(kind.canonical).magnitude)
+    factor, kind = _to_canonical(unit_text)
+    converted = value * factor
     if kind.is_rate:
         return Normalised(converted, kind.canonical, per_year=False)
     if per is Period.ONCE:

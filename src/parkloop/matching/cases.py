@@ -134,6 +134,7 @@ class CaseLibrary:
         ]
         self.knowledge = knowledge
         self._receivers: dict[tuple[str, ...], NDArray[np.float64]] = {}
+        self._providers: dict[str | None, NDArray[np.float64]] = {}
 
     def resource_similarity(
         self, text: str, ewc: str | None, classes: set[str]
@@ -159,7 +160,10 @@ class CaseLibrary:
         self, provider: str | None, similarity: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """Weight of each case for a supply: s_res^2 x (0.5 + 0.5 s_provider), 0 below 0.3."""
-        provider_sim = np.array([nace_similarity(provider, c.provider) for c in self.cases])
+        provider_sim = self._providers.get(provider)
+        if provider_sim is None:
+            provider_sim = np.array([nace_similarity(provider, c.provider) for c in self.cases])
+            self._providers[provider] = provider_sim
         weights = np.where(similarity >= MIN_RESOURCE_SIMILARITY, similarity**2, 0.0)
         return np.asarray(weights * (0.5 + 0.5 * provider_sim), dtype=float)
 

@@ -68,6 +68,7 @@ def _nace_chain(code: str) -> tuple[str, ...]:
     return tuple(item.code for item in load_nace().ancestors(code))
 
 
+@lru_cache(maxsize=1_000_000)
 def nace_similarity(a: str | None, b: str | None) -> float:
     """Similarity [0, 1] of two NACE codes by the deepest level both belong to.
 

@@ -217,7 +217,7 @@ class Matcher:
         rows = rows[demands.category[rows] == CATEGORIES.index(supply.category)]
         if len(rows) == 0:
             return best, best_demand
-        vector = index.texts.vectorizer.transform([flow_text(supply)])
+        vector = index.text_vector(supply)
         text = np.asarray((demands.text[rows] @ vector.T).toarray()).ravel()
         shared = (demands.classes[rows] & supply_mask).any(axis=1)
         similarity = np.maximum(text, np.where(shared, SHARED_CLASS_SIMILARITY, 0.0))
@@ -234,7 +234,7 @@ class Matcher:
             )
             similarity = np.maximum(similarity, np.where(demands.entry[rows] >= 0, waste, 0.0))
         factor = np.ones(len(rows))
-        normalised = supply.normalised()
+        normalised = index.normalised(supply)
         if normalised is not None and normalised.value is not None and normalised.value > 0:
             other = demands.annual[rows]
             same = (demands.unit[rows] == normalised.unit) & (other > 0)
@@ -374,7 +374,7 @@ class Matcher:
         if feedback_reason:
             signals["feedback"] = multiplier
             reasons.append((0.0, feedback_reason))
-        annual = supply.normalised()
+        annual = index.normalised(supply)
         tonnes = annual.value if annual and annual.unit == "t" and annual.per_year else None
         transport = road_transport(distance, tonnes, options.road_circuity)
         reasons.append((-1.0, f"{distance:.1f} km away (about {transport.road_km:.1f} km by road)"))

@@ -19,7 +19,7 @@ from parkloop.domain.models import Company, Direction, Flow
 from parkloop.matching.geo import EARTH_RADIUS_KM
 from parkloop.matching.knowledge import Knowledge
 from parkloop.matching.text import TextSimilarity
-from parkloop.units import Category
+from parkloop.units import Category, Normalised
 
 CATEGORIES = tuple(Category)
 
@@ -90,12 +90,27 @@ class ParkIndex:
         self.class_ids = [c.id for c in knowledge.classes]
         self.class_position = {cid: i for i, cid in enumerate(self.class_ids)}
         self.texts = texts
+        self._vectors: dict[str, sparse.csr_matrix] = {}
         self.demands = self._demands(flows, knowledge)
         self._last_key: tuple[int, float] | None = None
         self._last: tuple[NDArray[np.int64], NDArray[np.float64]] = (
             np.zeros(0, dtype=np.int64),
             np.zeros(0),
         )
+
+    def text_vector(self, flow: Flow) -> sparse.csr_matrix:
+        """The TF-IDF vector of a flow's text (cached per text)."""
+        text = flow_text(flow)
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.texts.vectorizer.transform([text])
+            if len(self._vectors) > 100_000:
+                self._vectors.clear()
+            self._vectors[text] = vector
+        return vector
+
+    def normalised(self, flow: Flow) -> Normalised | None:
+        return flow.normalised()
 
     def class_mask(self, ids: set[str]) -> NDArray[np.bool_]:
         mask = np.zeros(len(self.class_ids), dtype=bool)
