@@ -283,6 +283,12 @@ def match_command(
         float | None,
         typer.Option("--road-factor", min=1.0, help="Road km per straight-line km (default 1.2)"),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="local (in-process) or dask (PARKLOOP_DASK_ADDRESS or a local cluster)"
+        ),
+    ] = "local",
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Propose, for every supply flow, the companies that could use it, best first.
@@ -295,17 +301,19 @@ def match_command(
 
     with _errors(fmt):
         options = MatchOptions(top_k=top, radius_km=radius_km, road_circuity=road_factor)
+        if engine not in ("local", "dask"):
+            raise typer.BadParameter(f"unknown engine {engine!r}; choose local or dask")
         if park is not None and (companies or flows):
             raise typer.BadParameter("give --park or --companies/--flows, not both")
         if park is not None:
             database = _database()
             database.migrate()
             results = matching_service.match_park(
-                database, park, options=options, cases_path=cases
+                database, park, options=options, cases_path=cases, engine=engine
             ).results
         elif companies is not None and flows is not None:
             results = matching_service.match_files(
-                companies, flows, options=options, cases_path=cases
+                companies, flows, options=options, cases_path=cases, engine=engine
             )
         else:
             raise typer.BadParameter("give --park NAME, or both --companies and --flows")

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development | production")
     secret_key: str = Field(default=PLACEHOLDER_SECRET, description="Signs sessions and tokens")
     max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload [MB]")
+    dask_address: str | None = Field(
+        default=None, description="Dask scheduler for long jobs; in-process when unset"
+    )
     max_reported_errors: int = Field(
         default=200, gt=0, description="Cap on problems reported for one workbook"
     )

@@ -29,6 +29,7 @@ def match_files(
     *,
     options: MatchOptions,
     cases_path: Path | None = None,
+    engine: str = "local",
 ) -> list[MatchResult]:
     """Match the flows of a workbook given as two CSV files; no database involved."""
     settings = get_settings()
@@ -41,9 +42,36 @@ def match_files(
 
 
 def match_workbook(
-    workbook: ParkWorkbook, *, options: MatchOptions, cases_path: Path | None = None
+    workbook: ParkWorkbook,
+    *,
+    options: MatchOptions,
+    cases_path: Path | None = None,
+    engine: str = "local",
 ) -> list[MatchResult]:
-    return build_matcher(cases_path).match(workbook.companies, workbook.flows, options)
+    """Match a workbook in-process (``local``) or on Dask (``dask``).
+
+    The Dask scheduler is ``PARKLOOP_DASK_ADDRESS``; without it a local cluster is started.
+    """
+    matcher = build_matcher(cases_path)
+    if engine == "local":
+        return matcher.match(workbook.companies, workbook.flows, options)
+    if engine != "dask":
+        raise ValueError(f"unknown engine {engine!r}; choose one of: local, dask")
+    from distributed import Client, LocalCluster
+
+    from parkloop.matching.distributed import match_on_dask
+
+    address = get_settings().dask_address
+    if address:
+        with Client(address) as client:  # type: ignore[no-untyped-call]
+            return match_on_dask(client, matcher, workbook.companies, workbook.flows, options)
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        return match_on_dask(client, matcher, workbook.companies, workbook.flows, options)
 
 
 @dataclass(frozen=True)
@@ -59,10 +87,11 @@ def match_park(
     *,
     options: MatchOptions,
     cases_path: Path | None = None,
+    engine: str = "local",
 ) -> StoredRun:
     """Match every supply flow of a stored park and replace the park's stored matches."""
     workbook = park_workbook(database, park)
-    results = match_workbook(workbook, options=options, cases_path=cases_path)
+    results = match_workbook(workbook, options=options, cases_path=cases_path, engine=engine)
     with database.transaction() as session:
         stored = repo.replace_matches(session, repo.get_park(session, park), results)
     return StoredRun(park, results, stored)

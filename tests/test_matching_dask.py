@@ -1,0 +1,38 @@
+"""Region matching on a local Dask cluster gives exactly the in-process results."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.matching_region import region
+from parkloop.matching.cases import Case, CaseLibrary
+from parkloop.matching.distributed import match_on_dask, partitions
+from parkloop.matching.engine import Matcher, MatchOptions
+from tests.test_matching import CASES, KNOWLEDGE
+
+distributed = pytest.importorskip("distributed")
+
+
+def test_partitions_cover_every_supply_once() -> None:
+    companies, flows = region(3000, seed=5)
+    parts = partitions(companies, flows, max_size=50)
+    ids = [i for part in parts for i in part]
+    supplies = [f.id for f in flows if f.direction.value == "supply"]
+    assert sorted(ids) == sorted(supplies)
+    assert max(len(p) for p in parts) <= 50
+
+
+def test_dask_results_equal_in_process_results() -> None:
+    cases: list[Case] = list(CASES)
+    matcher = Matcher(cases=CaseLibrary(cases, KNOWLEDGE), knowledge=KNOWLEDGE)
+    companies, flows = region(3000, seed=5)
+    options = MatchOptions(top_k=10, radius_km=150.0)
+    local = [r.as_dict() for r in matcher.match(companies, flows, options)]
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                 processes=True) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = [r.as_dict() for r in match_on_dask(client, matcher, companies, flows, options)]
+    assert remote == local
+    assert sum(len(r["candidates"]) for r in local) > 0
