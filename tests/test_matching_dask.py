@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
+import distributed
 from benchmarks.matching_region import region
+
 from parkloop.matching.cases import Case, CaseLibrary
 from parkloop.matching.distributed import match_on_dask, partitions
 from parkloop.matching.engine import Matcher, MatchOptions
 from tests.test_matching import CASES, KNOWLEDGE
-
-distributed = pytest.importorskip("distributed")
 
 
 def test_partitions_cover_every_supply_once() -> None:
@@ -29,8 +27,9 @@ def test_dask_results_equal_in_process_results() -> None:
     options = MatchOptions(top_k=10, radius_km=150.0)
     local = [r.as_dict() for r in matcher.match(companies, flows, options)]
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
-                                 processes=True) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         remote = [r.as_dict() for r in match_on_dask(client, matcher, companies, flows, options)]
