@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from parkloop.domain.models import ParkWorkbook
+from parkloop.domain.models import Flow, ParkWorkbook
+from parkloop.domain.synergy import SynergyStatus
 from parkloop.io.read import read_sheet_files
 from parkloop.io.validate import validate_workbook
 from parkloop.matching.cases import CaseLibrary, read_cases
 from parkloop.matching.engine import Matcher, MatchOptions, MatchResult
+from parkloop.matching.feedback import Decision, Feedback, resource_keys
+from parkloop.matching.index import flow_text
 from parkloop.matching.knowledge import Knowledge
 from parkloop.services.database import Database
 from parkloop.services.parks import park_workbook
@@ -17,10 +20,36 @@ from parkloop.settings import get_settings
 from parkloop.store import repo
 
 
-def build_matcher(cases_path: Path | None = None) -> Matcher:
+def build_matcher(cases_path: Path | None = None, feedback: Feedback | None = None) -> Matcher:
     """A matcher with the built-in case library, or the cases of ``cases_path`` instead."""
     knowledge = Knowledge()
-    return Matcher(cases=CaseLibrary(read_cases(cases_path), knowledge), knowledge=knowledge)
+    return Matcher(
+        cases=CaseLibrary(read_cases(cases_path), knowledge),
+        knowledge=knowledge,
+        feedback=feedback,
+    )
+
+
+def stored_feedback(database: Database, knowledge: Knowledge | None = None) -> Feedback:
+    """Facilitator decisions from the synergies of all parks: rejected ones push similar pairs
+    down, the others (someone took the match up) push them up."""
+    knowledge = knowledge or Knowledge()
+    with database.reader() as session:
+        decisions = repo.synergy_decisions(session)
+    return Feedback.from_decisions(
+        Decision(
+            resource_keys(
+                {
+                    r.resource.id
+                    for r in knowledge.recognise(flow_text(flow), flow.ewc, flow.temperature_c)
+                },
+                flow.ewc,
+            ),
+            nace,
+            accepted=status != SynergyStatus.REJECTED.value,
+        )
+        for flow, nace, status in decisions
+    )
 
 
 def match_files(
@@ -47,12 +76,13 @@ def match_workbook(
     options: MatchOptions,
     cases_path: Path | None = None,
     engine: str = "local",
+    feedback: Feedback | None = None,
 ) -> list[MatchResult]:
     """Match a workbook in-process (``local``) or on Dask (``dask``).
 
     The Dask scheduler is ``PARKLOOP_DASK_ADDRESS``; without it a local cluster is started.
     """
-    matcher = build_matcher(cases_path)
+    matcher = build_matcher(cases_path, feedback)
     if engine == "local":
         return matcher.match(workbook.companies, workbook.flows, options)
     if engine != "dask":
@@ -91,7 +121,23 @@ def match_park(
 ) -> StoredRun:
     """Match every supply flow of a stored park and replace the park's stored matches."""
     workbook = park_workbook(database, park)
-    results = match_workbook(workbook, options=options, cases_path=cases_path, engine=engine)
+    results = match_workbook(
+        workbook,
+        options=options,
+        cases_path=cases_path,
+        engine=engine,
+        feedback=stored_feedback(database),
+    )
     with database.transaction() as session:
         stored = repo.replace_matches(session, repo.get_park(session, park), results)
     return StoredRun(park, results, stored)
+
+
+def rank_new_flow(
+    database: Database, park: str, flow: Flow, *, options: MatchOptions | None = None
+) -> MatchResult:
+    """Rank receivers for one supply flow being listed now (not stored yet) in ``park``."""
+    workbook = park_workbook(database, park)
+    matcher = build_matcher(feedback=stored_feedback(database))
+    prepared = matcher.prepare(workbook.companies, workbook.flows)
+    return matcher.rank_flow(prepared, flow, options)

@@ -285,3 +285,16 @@ def stored_matches(
         )
         for r in rows
     ]
+
+
+def synergy_decisions(session: Session) -> list[tuple[Flow, str, str]]:
+    """Every synergy as (supply flow, receiver NACE, status), for facilitator feedback."""
+    from parkloop.store.tables import SynergyRow
+
+    out = []
+    for row in session.scalars(select(SynergyRow).order_by(SynergyRow.id)):
+        supply = session.get(FlowRow, row.supply_flow_id)
+        receiver = session.get(CompanyRow, row.receiver_company_id)
+        if supply is not None and receiver is not None:
+            out.append((flow_to_domain(supply), receiver.nace, row.status))
+    return out
