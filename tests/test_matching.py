@@ -93,7 +93,7 @@ def test_a_resource_seen_going_to_cement_ranks_a_cement_plant_in_a_new_park() ->
     result = _run([_supply("Fly ash", ewc="10 01 02", quantity=5000, unit="t")])
     top = result.candidates[0]
     assert (top.company_id, top.demand_flow_id) == ("CEMENT", None)
-    assert any("2 documented exchanges" in r for r in top.reasons)
+    assert any("2 documented exchanges" in r and "this company's sector" in r for r in top.reasons)
     assert any("EN 197-1" in r for r in top.reasons)
 
 

@@ -23,8 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from parkloop.domain.models import Company, Direction, Flow
-from parkloop.matching.cases import SHARED_CLASS_SIMILARITY, CaseLibrary, read_cases
-from parkloop.matching.codes import waste_similarity
+from parkloop.matching.cases import SHARED_CLASS_SIMILARITY, Case, CaseLibrary, read_cases
+from parkloop.matching.codes import nace_similarity, waste_similarity
 from parkloop.matching.features import KELVIN, heat_feasibility, periods_overlap, quantity_fit
 from parkloop.matching.feedback import Feedback
 from parkloop.matching.geo import road_transport
@@ -439,17 +439,22 @@ class Matcher:
             reasons.append("availability periods do not overlap")
         return reasons
 
-    def _case_reason(self, label: str, nace: str, cases: Sequence[object]) -> str:
-        from parkloop.matching.cases import Case
-
-        typed = [c for c in cases if isinstance(c, Case)]
-        names = sorted({c.case for c in typed})
-        example = typed[0]
-        sector = self.nace.get(nace).description
-        count = len(typed)
+    def _case_reason(self, label: str, nace: str, cases: Sequence[Case]) -> str:
+        """Name the strongest supporting case and how close its receiver is to ``nace``."""
+        names = sorted({c.case for c in cases})
+        example = cases[0]
+        receiver = example.receiver or ""
+        similarity = nace_similarity(nace, receiver)
+        closeness = {
+            1.0: "this company's sector",
+            0.75: "the same NACE group as this company",
+            0.5: "the same NACE division as this company",
+            0.2: "the same NACE section as this company",
+        }[similarity]
+        count = len(cases)
         return (
             f"{label}: {count} documented exchange{'s' if count != 1 else ''} of similar "
-            f"resources to sectors like {sector} ({nace}) in {len(names)} "
-            f"case{'s' if len(names) != 1 else ''}, e.g. {example.resource.lower()} to "
-            f"{example.receiver} in {example.case}"
+            f"resources in {len(names)} case{'s' if len(names) != 1 else ''}; strongest: "
+            f"{example.resource.lower()} to {self.nace.get(receiver).description} ({receiver}), "
+            f"{closeness}, in {example.case}"
         )
