@@ -20,35 +20,9 @@ import numpy as np
 
 from parkloop.domain.models import Company, Direction, Flow
 from parkloop.matching.engine import Matcher, MatchOptions
+from parkloop.matching.evaluate import DISTRACTOR_SECTORS as SECTORS
 from parkloop.units import Category
 
-SECTORS = (
-    "35.11",
-    "35.30",
-    "35.21",
-    "19.20",
-    "20.11",
-    "20.14",
-    "20.15",
-    "10.11",
-    "10.51",
-    "10.91",
-    "11.05",
-    "16.10",
-    "17.12",
-    "23.51",
-    "23.63",
-    "24.10",
-    "22.22",
-    "37.00",
-    "38.21",
-    "01.13",
-    "03.22",
-    "52.10",
-    "41.20",
-    "42.11",
-    "46.77",
-)
 RESOURCES = (
     ("Fly ash", Category.MATERIAL, "10 01 02", "t", None),
     ("Flygaska", Category.MATERIAL, None, "t", None),
