@@ -226,3 +226,22 @@ def test_the_listed_signal_is_the_product_of_its_explained_parts() -> None:
     assert fit == pytest.approx(0.8)
     expected = 0.9 * (0.6 + 0.4 * fit) * heat_feasibility(35.0, 60.0).score  # same class: 0.9
     assert greenhouse.signals["listed"] == pytest.approx(expected)
+
+
+def test_both_text_paths_give_the_same_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parkloop.matching.index as index_module
+
+    demand = Flow(
+        "D1",
+        "CEMENT",
+        Direction.DEMAND,
+        Category.MATERIAL,
+        "flygaska till cement",
+        quantity=2500,
+        unit="t",
+    )
+    flows = [_supply("Fly ash from the boiler", ewc="10 01 02", quantity=5000, unit="t"), demand]
+    dense = [r.as_dict() for r in _matcher().match(PARK, flows)]
+    monkeypatch.setattr(index_module, "DISTINCT_TEXTS_DENSE", 0)
+    sliced = [r.as_dict() for r in _matcher().match(PARK, flows)]
+    assert sliced == dense

@@ -217,8 +217,7 @@ class Matcher:
         rows = rows[demands.category[rows] == CATEGORIES.index(supply.category)]
         if len(rows) == 0:
             return best, best_demand
-        vector = index.text_vector(supply)
-        text = np.asarray((demands.text[rows] @ vector.T).toarray()).ravel()
+        text = index.text_similarity(supply, rows)
         shared = (demands.classes[rows] & supply_mask).any(axis=1)
         similarity = np.maximum(text, np.where(shared, SHARED_CLASS_SIMILARITY, 0.0))
         entry, sub, chapter = waste_levels(supply.ewc)

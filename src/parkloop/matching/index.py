@@ -22,6 +22,8 @@ from parkloop.matching.text import TextSimilarity
 from parkloop.units import Category, Normalised
 
 CATEGORIES = tuple(Category)
+# Up to this many distinct demand texts, a supply text is compared with all of them at once.
+DISTINCT_TEXTS_DENSE = 50_000
 
 
 def flow_text(flow: Flow) -> str:
@@ -45,7 +47,8 @@ class DemandIndex:
     offsets: NDArray[np.int64]  # demands of company c: order[offsets[c]:offsets[c + 1]]
     order: NDArray[np.int64]
     category: NDArray[np.int64]
-    text: sparse.csr_matrix
+    text: sparse.csr_matrix  # one row per distinct demand text
+    text_id: NDArray[np.int64]  # row of ``text`` for each demand
     classes: NDArray[np.bool_]
     entry: NDArray[np.int64]
     subchapter: NDArray[np.int64]
@@ -91,6 +94,7 @@ class ParkIndex:
         self.class_position = {cid: i for i, cid in enumerate(self.class_ids)}
         self.texts = texts
         self._vectors: dict[str, sparse.csr_matrix] = {}
+        self._dense: dict[str, NDArray[np.float64]] = {}
         self.demands = self._demands(flows, knowledge)
         self._last_key: tuple[int, float] | None = None
         self._last: tuple[NDArray[np.int64], NDArray[np.float64]] = (
@@ -108,6 +112,26 @@ class ParkIndex:
                 self._vectors.clear()
             self._vectors[text] = vector
         return vector
+
+    def text_similarity(self, flow: Flow, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Cosine similarity of a flow's text to the texts of the demands ``rows``.
+
+        Similarities are computed once per distinct (supply text, demand text) pair: against
+        all distinct demand texts when there are few of them, else against the rows needed.
+        """
+        demands = self.demands
+        if demands.text.shape[0] <= DISTINCT_TEXTS_DENSE:
+            text = flow_text(flow)
+            row = self._dense.get(text)
+            if row is None:
+                row = np.asarray((demands.text @ self.text_vector(flow).T).toarray()).ravel()
+                if len(self._dense) > 10_000:
+                    self._dense.clear()
+                self._dense[text] = row
+            return np.asarray(row[demands.text_id[rows]], dtype=float)
+        ids = demands.text_id[rows]
+        block = demands.text[ids] @ self.text_vector(flow).T
+        return np.asarray(block.toarray(), dtype=float).ravel()
 
     def normalised(self, flow: Flow) -> Normalised | None:
         return flow.normalised()
@@ -136,9 +160,13 @@ class ParkIndex:
             if normalised is not None and normalised.value is not None:
                 annual[row], unit[row] = normalised.value, normalised.unit
         width = len(self.texts.vectorizer.vocabulary_)
+        distinct: dict[str, int] = {}
+        text_id = np.array(
+            [distinct.setdefault(flow_text(f), len(distinct)) for f in demands], dtype=np.int64
+        )
         text = (
-            self.texts.vectorizer.transform([flow_text(f) for f in demands])
-            if demands
+            self.texts.vectorizer.transform(list(distinct))
+            if distinct
             else sparse.csr_matrix((0, width))
         )
         return DemandIndex(
@@ -148,6 +176,7 @@ class ParkIndex:
             order=order.astype(np.int64),
             category=np.array([CATEGORIES.index(f.category) for f in demands], dtype=np.int64),
             text=sparse.csr_matrix(text),
+            text_id=text_id,
             classes=classes,
             entry=levels[:, 0],
             subchapter=levels[:, 1],
