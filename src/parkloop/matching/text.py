@@ -43,7 +43,7 @@ def contains_keyword(folded_text: str, folded_keyword: str) -> bool:
     """
     if not folded_keyword:
         return False
-    return re.search(r"(?:^| )" + re.escape(folded_keyword), folded_text) is not None
+    return f" {folded_keyword}" in f" {folded_text}"
 
 
 class TextSimilarity:
