@@ -25,13 +25,17 @@ from numpy.typing import NDArray
 from parkloop.domain.models import Company, Direction, Flow
 from parkloop.matching.cases import SHARED_CLASS_SIMILARITY, Case, CaseLibrary, read_cases
 from parkloop.matching.codes import nace_similarity, waste_similarity
-from parkloop.matching.features import KELVIN, heat_feasibility, periods_overlap, quantity_fit
+from parkloop.matching.features import (
+    heat_feasibility,
+    heat_scores,
+    periods_overlap,
+    quantity_fit,
+)
 from parkloop.matching.feedback import Feedback
 from parkloop.matching.geo import road_transport
 from parkloop.matching.index import CATEGORIES, ParkIndex, flow_text, waste_levels
 from parkloop.matching.knowledge import Knowledge, Recognition
 from parkloop.matching.text import TextSimilarity
-from parkloop.reference.factors import matching_factors
 from parkloop.reference.nace import load_nace
 from parkloop.reference.waste import load_waste_list
 from parkloop.units import Category
@@ -133,9 +137,6 @@ class Matcher:
         self.feedback = feedback or Feedback()
         self.nace = load_nace()
         self.waste = load_waste_list()
-        factors = matching_factors()
-        self.approach_k = factors["heat_exchanger_min_approach"].value
-        self.carnot_fraction = factors["heat_pump_carnot_fraction"].value
 
     def prepare(self, companies: Sequence[Company], flows: Sequence[Flow]) -> Prepared:
         """Build the indexes of a park or region once, for batches and single new flows."""
@@ -264,13 +265,7 @@ class Matcher:
         return best, best_demand
 
     def _heat_score(self, source_c: float, sink_c: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Vector form of :func:`heat_feasibility` scores."""
-        direct = source_c >= sink_c + self.approach_k
-        sink_k = sink_c + KELVIN + self.approach_k / 2
-        source_k = source_c + KELVIN - self.approach_k / 2
-        cop = self.carnot_fraction * sink_k / np.maximum(sink_k - source_k, 1e-9)
-        pumped = np.where(cop > 1.0, 1.0 - 1.0 / np.maximum(cop, 1e-9), 0.0)
-        return np.where(direct, 1.0, pumped)
+        return heat_scores(source_c, sink_c)[2]
 
     def _rank(
         self,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from parkloop.domain.models import Flow
 from parkloop.reference.factors import matching_factors
 
@@ -58,22 +61,32 @@ def heat_feasibility(source_c: float, sink_c: float) -> HeatFeasibility:
     >>> round(heat_feasibility(30, 70).cop, 2)
     3.48
     """
-    factors = matching_factors()
-    approach = factors["heat_exchanger_min_approach"].value
-    if source_c >= sink_c + approach:
+    direct, cop, score = heat_scores(source_c, np.array([sink_c], dtype=float))
+    if direct[0]:
         return HeatFeasibility(True, None, 1.0, f"{source_c:g} C source covers a {sink_c:g} C sink")
-    eta = factors["heat_pump_carnot_fraction"].value
-    sink_k = sink_c + KELVIN + approach / 2
-    source_k = source_c + KELVIN - approach / 2
-    cop = eta * sink_k / max(sink_k - source_k, 1e-9)
-    if cop <= 1.0:
-        return HeatFeasibility(False, cop, 0.0, "too large a lift for a heat pump")
+    if score[0] <= 0.0:
+        return HeatFeasibility(False, float(cop[0]), 0.0, "too large a lift for a heat pump")
     return HeatFeasibility(
         False,
-        cop,
-        1.0 - 1.0 / cop,
-        f"{source_c:g} C -> {sink_c:g} C needs a heat pump (COP about {cop:.1f})",
+        float(cop[0]),
+        float(score[0]),
+        f"{source_c:g} C -> {sink_c:g} C needs a heat pump (COP about {cop[0]:.1f})",
     )
+
+
+def heat_scores(
+    source_c: float, sink_c: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """Vector form of :func:`heat_feasibility`: direct?, COP and score for many sinks [degC]."""
+    factors = matching_factors()
+    approach = factors["heat_exchanger_min_approach"].value
+    eta = factors["heat_pump_carnot_fraction"].value
+    direct = source_c >= sink_c + approach
+    sink_k = sink_c + KELVIN + approach / 2
+    source_k = source_c + KELVIN - approach / 2
+    cop = eta * sink_k / np.maximum(sink_k - source_k, 1e-9)
+    pumped = np.where(cop > 1.0, 1.0 - 1.0 / np.maximum(cop, 1e-9), 0.0)
+    return direct, cop, np.where(direct, 1.0, pumped)
 
 
 def periods_overlap(supply: Flow, demand: Flow) -> bool:
