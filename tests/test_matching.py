@@ -140,7 +140,8 @@ def test_heat_is_classed_by_temperature() -> None:
     assert [r.resource.id for r in KNOWLEDGE.recognise("waste heat", None, 80.0)] == ["hot_water"]
 
 
-def test_heat_to_a_hotter_demand_needs_a_heat_pump() -> None:
+def _heat_pair() -> tuple[Flow, Flow]:
+    """35 C waste heat, 10 GWh/yr, and a greenhouse asking 8 GWh/yr at 60 C."""
     supply = _supply("Waste heat", Category.ENERGY, quantity=10, unit="GWh", temperature_c=35.0)
     demand = Flow(
         "D2",
@@ -152,6 +153,11 @@ def test_heat_to_a_hotter_demand_needs_a_heat_pump() -> None:
         unit="GWh",
         temperature_c=60.0,
     )
+    return supply, demand
+
+
+def test_heat_to_a_hotter_demand_needs_a_heat_pump() -> None:
+    supply, demand = _heat_pair()
     result = _run([supply, demand])
     greenhouse = next(c for c in result.candidates if c.company_id == "GREENHOUSE")
     assert greenhouse.demand_flow_id == "D2"
@@ -210,17 +216,7 @@ def test_the_order_of_companies_does_not_change_the_ranking(seed: int) -> None:
 def test_the_listed_signal_is_the_product_of_its_explained_parts() -> None:
     from parkloop.matching.features import heat_feasibility, quantity_fit
 
-    supply = _supply("Waste heat", Category.ENERGY, quantity=10, unit="GWh", temperature_c=35.0)
-    demand = Flow(
-        "D2",
-        "GREENHOUSE",
-        Direction.DEMAND,
-        Category.ENERGY,
-        "waste heat wanted",
-        quantity=8,
-        unit="GWh",
-        temperature_c=60.0,
-    )
+    supply, demand = _heat_pair()
     greenhouse = next(c for c in _run([supply, demand]).candidates if c.company_id == "GREENHOUSE")
     fit = quantity_fit(supply, demand)
     assert fit == pytest.approx(0.8)

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from parkloop.cli import app
 from parkloop.domain.models import Direction, Flow
@@ -48,25 +48,19 @@ def test_every_matching_factor_names_source_unit_and_year() -> None:
             assert factor.low <= factor.value <= factor.high
 
 
-def _demo_csvs(tmp_path: Path, demo_path: Path) -> tuple[Path, Path]:
-    return demo_path / "companies.csv", demo_path / "flows.csv"
+def _match_demo(demo_path: Path, *extra: str) -> Result:
+    """Run `parkloop match` on the demo workbook's CSV files with extra arguments."""
+    files = [
+        "--companies",
+        str(demo_path / "companies.csv"),
+        "--flows",
+        str(demo_path / "flows.csv"),
+    ]
+    return runner.invoke(app, ["match", *files, *extra])
 
 
 def test_match_on_workbook_files_prints_the_documented_json(demo_path: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "match",
-            "--companies",
-            str(demo_path / "companies.csv"),
-            "--flows",
-            str(demo_path / "flows.csv"),
-            "--top",
-            "5",
-            "--format",
-            "json",
-        ],
-    )
+    result = _match_demo(demo_path, "--top", "5", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     with (demo_path / "flows.csv").open(encoding="utf-8") as handle:
@@ -96,20 +90,7 @@ def test_a_custom_case_file_replaces_the_built_in_library(tmp_path: Path, demo_p
         "3511,2351,Fly ash,,100102,Raw material,Denmark,Test reference 2026\n",
         encoding="utf-8",
     )
-    result = runner.invoke(
-        app,
-        [
-            "match",
-            "--companies",
-            str(demo_path / "companies.csv"),
-            "--flows",
-            str(demo_path / "flows.csv"),
-            "--cases",
-            str(cases),
-            "--format",
-            "json",
-        ],
-    )
+    result = _match_demo(demo_path, "--cases", str(cases), "--format", "json")
     assert result.exit_code == 0, result.output
     reasons = [
         r
@@ -125,18 +106,7 @@ def test_a_custom_case_file_replaces_the_built_in_library(tmp_path: Path, demo_p
 def test_a_bad_case_file_is_refused_with_its_row(tmp_path: Path, demo_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     cases.write_text("provider_nace,receiver_nace,resource\n3511,2351,ash\n", encoding="utf-8")
-    result = runner.invoke(
-        app,
-        [
-            "match",
-            "--companies",
-            str(demo_path / "companies.csv"),
-            "--flows",
-            str(demo_path / "flows.csv"),
-            "--cases",
-            str(cases),
-        ],
-    )
+    result = _match_demo(demo_path, "--cases", str(cases))
     assert result.exit_code == 2
     assert "required column of a case file is missing" in result.output
 
