@@ -1,0 +1,1 @@
+"""Energy synergies: pinch analysis and heat recovery between neighbours."""
