@@ -153,7 +153,7 @@ def problem_table(streams: Sequence[Stream], dt_min_k: float) -> PinchResult:
     cold_utility = float(feasible[-1])
     tolerance = 1e-9 * max(1.0, float(np.abs(surplus).sum()))
     zero = np.flatnonzero(np.abs(feasible) <= tolerance)
-    # A zero at the top (no hot utility) or the bottom (no cold utility) is a threshold, not a pinch.
+    # A zero at the top (no hot utility) or bottom (no cold utility) is a threshold, not a pinch.
     interior = [
         i
         for i in zero
