@@ -24,12 +24,16 @@ def render() -> str:
         "# Command-line reference\n",
         "Generated from `parkloop --help` by `make docs-cli`; `make test` fails when it drifts.\n",
     ]
-    for name in [None, *sorted(commands)]:
-        args = ["--help"] if name is None else [name, "--help"]
+    paths: list[list[str]] = [[]]
+    for name in sorted(commands):
+        paths.append([name])
+        paths.extend([name, sub] for sub in sorted(getattr(commands[name], "commands", {})))
+    for path in paths:
+        args = [*path, "--help"]
         result = runner.invoke(app, args, env={"COLUMNS": "100", "TERM": "dumb"})
         if result.exit_code != 0:
             raise SystemExit(f"parkloop {' '.join(args)} failed: {result.output}")
-        title = "parkloop" if name is None else f"parkloop {name}"
+        title = " ".join(["parkloop", *path])
         body = "\n".join(line.rstrip() for line in result.output.strip().splitlines())
         parts.append(f"## `{title}`\n\n```text\n{body}\n```\n")
     return "\n".join(parts)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from parkloop.cli import app
 from parkloop.energy.pinch import Stream, problem_table
 
 
@@ -90,3 +95,33 @@ def test_utilities_obey_the_first_law(streams: list[Stream], dt: float) -> None:
 def test_a_larger_approach_never_needs_less_utility(streams: list[Stream], dt: float) -> None:
     smaller, larger = problem_table(streams, dt), problem_table(streams, dt + 10)
     assert larger.hot_utility_kw >= smaller.hot_utility_kw - 1e-6
+
+
+def test_the_heat_pinch_command_prints_targets_and_curves(tmp_path: Path) -> None:
+    streams = tmp_path / "streams.csv"
+    streams.write_text(
+        "name,supply_c,target_c,cp_kw_per_k,heat_kw\n"
+        "C1,20,135,2,\nH1,170,60,3,\nC2,80,140,,240\nH2,150,30,1.5,\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["heat", "pinch", str(streams), "--dt-min", "10", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["hot_utility_kw"] == pytest.approx(20.0)
+    assert document["cold_utility_kw"] == pytest.approx(60.0)
+    assert document["pinch_shifted_c"] == 85.0
+    assert document["grand_composite"]["heat_kw"][0] == pytest.approx(20.0)
+
+
+def test_bad_stream_rows_are_reported_together(tmp_path: Path) -> None:
+    streams = tmp_path / "streams.csv"
+    streams.write_text(
+        "name,supply_c,target_c,cp_kw_per_k\nA,hot,60,3\nB,80,80,1\nC,90,40,-2\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["heat", "pinch", str(streams)])
+    assert result.exit_code == 2
+    for words in ("row 2, column 'supply_c'", "row 3", "equal", "row 4", "CP must be positive"):
+        assert words in result.output

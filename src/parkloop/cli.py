@@ -373,6 +373,65 @@ def evaluate_command(
         )
 
 
+heat_app = typer.Typer(help="Waste heat between neighbours: pinch analysis.", no_args_is_help=True)
+app.add_typer(heat_app, name="heat")
+
+
+@heat_app.command("pinch")
+def heat_pinch_command(
+    streams: Annotated[
+        Path,
+        typer.Argument(help="CSV: name,supply_c,target_c and cp_kw_per_k or heat_kw"),
+    ],
+    dt_min: Annotated[
+        float, typer.Option("--dt-min", min=0.0, help="Minimum approach temperature [K]")
+    ] = 10.0,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Minimum hot and cold utility, pinch and curves (Problem Table Algorithm)."""
+    from parkloop.energy.pinch import problem_table
+    from parkloop.io.streams import read_streams
+
+    with _errors(fmt):
+        try:
+            result = problem_table(read_streams(streams), dt_min)
+        except ValueError as exc:
+            raise ParkloopError(str(exc)) from None
+        document = {
+            "dt_min_k": result.dt_min_k,
+            "hot_utility_kw": result.hot_utility_kw,
+            "cold_utility_kw": result.cold_utility_kw,
+            "pinch_shifted_c": result.pinch_shifted_c,
+            "pinch_hot_c": result.pinch_hot_c,
+            "pinch_cold_c": result.pinch_cold_c,
+            "grand_composite": {
+                "shifted_c": result.shifted_c.tolist(),
+                "heat_kw": result.cascade_kw.tolist(),
+            },
+            "hot_composite": {
+                "heat_kw": result.hot_composite[0].tolist(),
+                "temperature_c": result.hot_composite[1].tolist(),
+            },
+            "cold_composite": {
+                "heat_kw": (result.cold_composite[0] + result.cold_utility_kw).tolist(),
+                "temperature_c": result.cold_composite[1].tolist(),
+            },
+            "method": "Problem Table Algorithm (Linnhoff and Flower 1978; Kemp 2007, ch. 2)",
+        }
+        if fmt is OutputFormat.JSON:
+            print(json.dumps(document, indent=2))
+            return
+        pinch = (
+            f"{result.pinch_shifted_c:g} C shifted ({result.pinch_hot_c:g} C hot / "
+            f"{result.pinch_cold_c:g} C cold)"
+            if result.pinch_shifted_c is not None
+            else "none (threshold problem)"
+        )
+        out.print(f"minimum hot utility  {result.hot_utility_kw:,.6g} kW")
+        out.print(f"minimum cold utility {result.cold_utility_kw:,.6g} kW")
+        out.print(f"pinch                {pinch}")
+
+
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
