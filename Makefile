@@ -46,6 +46,7 @@ test: lint typecheck check-cli-docs pytest
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/matching_region.py --sizes 10000,100000
+	$(BIN)/python benchmarks/pinch.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
