@@ -9,9 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from parkloop.domain.models import Flow
+from parkloop.energy.heat_pump import cop_from_carnot_fraction
 from parkloop.reference.factors import matching_factors
-
-KELVIN = 273.15
 
 
 def quantity_fit(supply: Flow, demand: Flow) -> float | None:
@@ -82,9 +81,7 @@ def heat_scores(
     approach = factors["heat_exchanger_min_approach"].value
     eta = factors["heat_pump_carnot_fraction"].value
     direct = source_c >= sink_c + approach
-    sink_k = sink_c + KELVIN + approach / 2
-    source_k = source_c + KELVIN - approach / 2
-    cop = eta * sink_k / np.maximum(sink_k - source_k, 1e-9)
+    cop = cop_from_carnot_fraction(source_c, sink_c, eta, approach)
     pumped = np.where(cop > 1.0, 1.0 - 1.0 / np.maximum(cop, 1e-9), 0.0)
     return direct, cop, np.where(direct, 1.0, pumped)
 
