@@ -43,3 +43,15 @@ def test_no_heat_pump_without_a_lift() -> None:
 def test_the_result_names_its_factors() -> None:
     names = {f.name for f in heat_pump(10, 30, 70).factors}
     assert names == {"heat_pump_carnot_fraction", "heat_exchanger_min_approach"}
+
+
+def test_emission_factors_load_with_their_sources() -> None:
+    from parkloop.reference.factors import load_factors
+
+    factors = load_factors("emission_factors.yaml")
+    assert {"fuel_natural_gas_co2", "grid_average_dk_2023", "grid_average_de_2024"} <= set(factors)
+    for factor in factors.values():
+        assert factor.source and factor.unit and 2000 <= factor.year <= 2026
+    # IPCC 2006 Vol. 2 Table 2.2 expresses fuels per TJ; 1 TJ = 277.78 MWh, so natural gas
+    # emits about 0.202 t CO2 per MWh of fuel.
+    assert factors["fuel_natural_gas_co2"].value / 277.777 / 1000 == pytest.approx(0.202, abs=1e-3)
