@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from parkloop.domain.access import ANONYMOUS, Viewer, can_see_company, can_see_flow
+from parkloop.domain.access import (
+    ANONYMOUS,
+    Viewer,
+    anonymised_label,
+    can_edit_company,
+    can_see_company,
+    can_see_flow,
+)
 from parkloop.domain.models import Company, Confidentiality, Direction, Flow
 from parkloop.domain.people import Membership, Role
 from parkloop.units import Category
@@ -48,7 +55,7 @@ EXPECTED = {
     "own company member": (True, True, True),
     "other company member": (False, True, True),
     "member in another park": (False, False, True),
-    "facilitator": (False, True, True),
+    "facilitator": (True, True, True),
     "other park's facilitator": (False, False, True),
     "municipal officer": (False, True, True),
     "auditor": (False, False, True),
@@ -75,10 +82,39 @@ def test_each_persona_sees_exactly_the_companies_its_role_allows(persona: str) -
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
-def test_a_public_flow_of_a_private_company_stays_private(persona: str) -> None:
+def test_a_public_flow_of_a_private_company_is_listed_but_its_company_is_not_named(
+    persona: str,
+) -> None:
     company = _company("C1", Confidentiality.PRIVATE)
     flow = _flow(company, Confidentiality.PUBLIC)
-    assert can_see_flow(PERSONAS[persona], PARK, company, flow) == EXPECTED[persona][0]
+    assert can_see_flow(PERSONAS[persona], PARK, company, flow)
+    assert can_see_company(PERSONAS[persona], PARK, company) == EXPECTED[persona][0]
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_only_own_members_facilitators_and_admins_may_edit_a_company(persona: str) -> None:
+    allowed = {"own company member", "facilitator", "admin"}
+    assert can_edit_company(PERSONAS[persona], PARK, "C1") == (persona in allowed)
+
+
+@pytest.mark.parametrize(
+    ("employees", "band"),
+    [
+        (None, "size not given"),
+        (9, "micro"),
+        (10, "small"),
+        (49, "small"),
+        (50, "medium"),
+        (249, "medium"),
+        (250, "large"),
+    ],
+)
+def test_size_bands_follow_the_eu_sme_definition(employees: int | None, band: str) -> None:
+    # Commission Recommendation 2003/361/EC, Annex Art. 2: micro < 10, small < 50, medium < 250.
+    company = Company("C1", "Secret Ltd", "23.51", "DK", 55.0, 10.0, employees=employees)
+    label = anonymised_label(company, "Manufacture of cement")
+    assert band in label and "Secret" not in label
+    assert label.startswith("a company in manufacture of cement")
 
 
 def test_a_flow_checked_against_the_wrong_company_is_an_error() -> None:

@@ -33,6 +33,32 @@ class Forbidden(ParkloopError):
     code = "forbidden"
 
 
+class Unauthenticated(ParkloopError):
+    """The caller is not signed in, or the credentials are wrong or expired."""
+
+    code = "unauthenticated"
+
+
+class SignInRequired(Unauthenticated):
+    """The page or endpoint needs a signed-in user; pages send the browser to sign in."""
+
+
+class RateLimited(ParkloopError):
+    """Too many attempts in a short time; ``retry_after_s`` says when to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class Conflict(ParkloopError):
+    """Someone else changed the record since it was read, or it is in the wrong state."""
+
+    code = "conflict"
+
+
 class ReferenceDataError(ParkloopError):
     """A shipped reference data file is malformed (a packaging bug, not user input)."""
 

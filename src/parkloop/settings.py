@@ -37,6 +37,29 @@ class Settings(BaseSettings):
         default=200, gt=0, description="Cap on problems reported for one workbook"
     )
 
+    # Accounts and sessions. Sources: OWASP Session Management Cheat Sheet (idle timeout of
+    # 15-30 minutes for low-risk applications); OWASP ASVS 4.0 V3.3 and OWASP Cornucopia SM6
+    # (absolute session end, "e.g. after 8 or 12 hours"); NIST SP 800-63B-4 section 3.2.2
+    # (limit failed sign-ins to at most 100 consecutive attempts per account: ours is far lower).
+    session_idle_minutes: int = Field(default=30, gt=0, description="Sign-out after inactivity")
+    session_max_hours: int = Field(default=8, gt=0, description="Sign-out however active")
+    login_max_failures: int = Field(
+        default=10, gt=0, le=100, description="Failed sign-ins allowed per account and address"
+    )
+    login_window_minutes: int = Field(
+        default=15, gt=0, description="Window over which failed sign-ins are counted"
+    )
+    reset_token_minutes: int = Field(default=60, gt=0, description="Password reset link lifetime")
+    invitation_days: int = Field(default=14, gt=0, description="Invitation link lifetime")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Address used in links sent by e-mail"
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: outbox only")
+    smtp_port: int = Field(default=587, description="SMTP port (STARTTLS)")
+    smtp_user: str | None = Field(default=None, description="SMTP user name")
+    smtp_password: str | None = Field(default=None, description="SMTP password")
+    mail_from: str = Field(default="parkloop@localhost", description="Sender of e-mail")
+
     def resolved_data_dir(self) -> Path:
         if self.data_dir is not None:
             return self.data_dir.expanduser().resolve()

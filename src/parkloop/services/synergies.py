@@ -8,16 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parkloop.domain.synergy import StatusChange, Synergy, SynergyStatus
-from parkloop.errors import NotFound, ParkloopError
+from parkloop.errors import Conflict, NotFound
 from parkloop.services.database import Database
 from parkloop.store import repo
 from parkloop.store.tables import CompanyRow, FlowRow, SynergyEventRow, SynergyRow
-
-
-class Conflict(ParkloopError):
-    """Someone else changed the record since it was read."""
-
-    code = "conflict"
 
 
 def _flow(session: Session, park_id: int, key: str) -> FlowRow:

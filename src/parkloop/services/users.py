@@ -7,6 +7,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from parkloop.domain.people import Membership, Role, User
 from parkloop.errors import Issue, NotFound, ValidationError
@@ -22,7 +23,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 15
 
 
-def _check(email: str, password: str) -> None:
+def check_password(email: str, password: str) -> None:
+    """Refuse an invalid address or a password shorter than the minimum."""
     problems = []
     if not _EMAIL.match(email):
         problems.append(Issue("user", None, "email", f"{email!r} is not an e-mail address"))
@@ -37,7 +39,7 @@ def _check(email: str, password: str) -> None:
 def create_user(database: Database, email: str, name: str, password: str) -> User:
     """Create an account with an argon2id password hash."""
     email = email.strip().lower()
-    _check(email, password)
+    check_password(email, password)
     with database.transaction() as session:
         if session.scalars(select(UserRow).where(UserRow.email == email)).first():
             raise ValidationError(
@@ -85,22 +87,27 @@ def add_membership(database: Database, membership: Membership) -> None:
         )
 
 
+def memberships_of(session: Session, user: UserRow) -> list[Membership]:
+    """The roles of an account row, as domain objects for the access rules."""
+    out = []
+    for row in user.memberships:
+        park = session.get(ParkRow, row.park_id) if row.park_id else None
+        company = session.get(CompanyRow, row.company_id) if row.company_id else None
+        out.append(
+            Membership(
+                user.email,
+                Role(row.role),
+                park.name if park else None,
+                company.key if company else None,
+            )
+        )
+    return out
+
+
 def memberships(database: Database, email: str) -> list[Membership]:
     """The roles of an account, as domain objects for the access rules."""
     with database.reader() as session:
         user = session.scalars(select(UserRow).where(UserRow.email == email.lower())).first()
         if user is None:
             raise NotFound(f"no account for {email}")
-        out = []
-        for row in user.memberships:
-            park = session.get(ParkRow, row.park_id) if row.park_id else None
-            company = session.get(CompanyRow, row.company_id) if row.company_id else None
-            out.append(
-                Membership(
-                    user.email,
-                    Role(row.role),
-                    park.name if park else None,
-                    company.key if company else None,
-                )
-            )
-        return out
+        return memberships_of(session, user)

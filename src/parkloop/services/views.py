@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parkloop.domain.access import Viewer, can_see_company, can_see_flow
+from parkloop.domain.access import Viewer, anonymised_label, can_see_company, can_see_flow
 from parkloop.domain.models import Company, Flow, Park
 from parkloop.reference.nace import load_nace
 from parkloop.services.database import Database
@@ -13,8 +13,11 @@ from parkloop.services.parks import park_workbook
 
 @dataclass(frozen=True)
 class FlowView:
+    """A flow as one viewer sees it: ``company_id`` is None when its company is anonymised."""
+
     flow: Flow
-    company_name: str
+    company_id: str | None
+    company_label: str
     per_year: str | None
 
 
@@ -28,7 +31,11 @@ class ParkView:
 
 
 def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
-    """The park as ``viewer`` may see it; hidden rows are only counted."""
+    """The park as ``viewer`` may see it; hidden rows are only counted.
+
+    A flow ``viewer`` may see whose company it may not know is shown with the company
+    anonymised (sector and size band), never with its name or id.
+    """
     workbook = park_workbook(database, name)
     nace = load_nace()
     by_id = {c.id: c for c in workbook.companies}
@@ -47,7 +54,11 @@ def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
         if normalised is not None and normalised.value is not None:
             suffix = "/yr" if normalised.per_year else ""
             per_year = f"{normalised.value:,.6g} {normalised.unit}{suffix}"
-        flows.append(FlowView(flow, company.name, per_year))
+        if can_see_company(viewer, name, company):
+            flows.append(FlowView(flow, company.id, company.name, per_year))
+        else:
+            label = anonymised_label(company, nace.get(company.nace).description)
+            flows.append(FlowView(flow, None, label, per_year))
     assert workbook.park is not None
     return ParkView(
         park=workbook.park,

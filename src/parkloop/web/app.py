@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from parkloop import __version__
 from parkloop.domain.access import ANONYMOUS
-from parkloop.errors import NotFound, ParkloopError
+from parkloop.errors import NotFound, ParkloopError, RateLimited, SignInRequired
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.services.views import park_view
+from parkloop.web import pages_auth
+from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
-STATUS = {"not_found": 404, "forbidden": 403, "validation_error": 422, "conflict": 409}
+STATUS = {
+    "not_found": 404,
+    "forbidden": 403,
+    "validation_error": 422,
+    "conflict": 409,
+    "unauthenticated": 401,
+    "rate_limited": 429,
+}
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -26,17 +36,34 @@ def create_app(database: Database | None = None) -> FastAPI:
     db = database or Database.from_settings()
     app = FastAPI(title="parkloop", version=__version__)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["current_account"] = current_account
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(AuthMiddleware, database=db)
 
     @app.exception_handler(ParkloopError)
     async def _handle(request: Request, exc: ParkloopError) -> Response:
         status = STATUS.get(exc.code, 400)
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
         if request.url.path.startswith("/api/"):
-            body = {"error": {"code": exc.code, "message": str(exc), "details": []}}
-            return JSONResponse(body, status_code=status)
+            details = [
+                {"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}
+                for i in getattr(exc, "issues", [])
+            ]
+            body = {"error": {"code": exc.code, "message": str(exc), "details": details}}
+            return JSONResponse(body, status_code=status, headers=headers)
+        if isinstance(exc, SignInRequired) and request.method == "GET":
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
         return templates.TemplateResponse(
-            request, "error.html", {"message": str(exc), "status": status}, status_code=status
+            request,
+            "error.html",
+            {"message": str(exc), "status": status},
+            status_code=status,
+            headers=headers,
         )
+
+    app.include_router(pages_auth.router(db, templates))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
@@ -45,7 +72,8 @@ def create_app(database: Database | None = None) -> FastAPI:
 
     @app.get("/parks/{name}", response_class=HTMLResponse)
     def park_page(request: Request, name: str) -> Response:
-        view = park_view(db, name, ANONYMOUS)
+        account = current_account(request)
+        view = park_view(db, name, account.viewer if account else ANONYMOUS)
         return templates.TemplateResponse(request, "park.html", {"view": view})
 
     @app.get("/api/v1/parks")
@@ -56,8 +84,9 @@ def create_app(database: Database | None = None) -> FastAPI:
         ]
 
     @app.get("/api/v1/parks/{name}")
-    def api_park(name: str) -> dict[str, Any]:
-        view = park_view(db, name, ANONYMOUS)
+    def api_park(request: Request, name: str) -> dict[str, Any]:
+        account = current_account(request)
+        view = park_view(db, name, account.viewer if account else ANONYMOUS)
         return {
             "name": view.park.name,
             "country": view.park.country,
@@ -68,7 +97,8 @@ def create_app(database: Database | None = None) -> FastAPI:
             "flows": [
                 {
                     "id": v.flow.id,
-                    "company_id": v.flow.company_id,
+                    "company_id": v.company_id,
+                    "company": v.company_label,
                     "direction": v.flow.direction.value,
                     "category": v.flow.category.value,
                     "name": v.flow.name,
