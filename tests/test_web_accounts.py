@@ -20,9 +20,7 @@ from parkloop.services.database import Database
 from parkloop.store.tables import PasswordResetRow, SessionRow
 from parkloop.web.app import create_app
 from parkloop.web.security import CSRF_COOKIE, SECURITY_HEADERS, SESSION_COOKIE
-
-PASSWORD = "correct horse battery staple"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.webclient import PASSWORD, sign_in, token_on
 
 
 @dataclass
@@ -51,26 +49,11 @@ def site(database: Database) -> Iterator[Site]:
         yield Site(client, database, park)
 
 
-def token_on(page: str) -> str:
-    match = CSRF.search(page)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> object:
-    token = token_on(client.get("/login").text)
-    return client.post(
-        "/login",
-        data={"email": email, "password": password, "csrf_token": token, "next": "/account"},
-        follow_redirects=False,
-    )
-
-
 def test_signing_in_sets_a_fresh_httponly_session_and_shows_the_account(site: Site) -> None:
     site.client.cookies.set(SESSION_COOKIE, "planted-by-an-attacker", domain="testserver.local")
     response = sign_in(site.client, "member@example.org")
-    assert response.status_code == 303 and response.headers["location"] == "/account"  # type: ignore[attr-defined]
-    cookie = response.headers["set-cookie"]  # type: ignore[attr-defined]
+    assert response.status_code == 303 and response.headers["location"] == "/account"
+    cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
     session = site.client.cookies.get(SESSION_COOKIE)
     assert session and session != "planted-by-an-attacker"
@@ -82,19 +65,19 @@ def test_signing_in_sets_a_fresh_httponly_session_and_shows_the_account(site: Si
 def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(site: Site) -> None:
     wrong = sign_in(site.client, "member@example.org", "not the password at all")
     unknown = sign_in(site.client, "nobody@example.org", "not the password at all")
-    assert wrong.status_code == unknown.status_code == 401  # type: ignore[attr-defined]
-    assert "wrong e-mail address or password" in wrong.text  # type: ignore[attr-defined]
-    assert "wrong e-mail address or password" in unknown.text  # type: ignore[attr-defined]
+    assert wrong.status_code == unknown.status_code == 401
+    assert "wrong e-mail address or password" in wrong.text
+    assert "wrong e-mail address or password" in unknown.text
     assert site.client.cookies.get(SESSION_COOKIE) is None
 
 
 def test_too_many_failures_lock_sign_in_even_with_the_right_password(site: Site) -> None:
     limit = 10  # PARKLOOP_LOGIN_MAX_FAILURES default (settings.py, under NIST's cap of 100)
     for _ in range(limit):
-        assert sign_in(site.client, "member@example.org", "guess guess guess").status_code == 401  # type: ignore[attr-defined]
+        assert sign_in(site.client, "member@example.org", "guess guess guess").status_code == 401
     locked = sign_in(site.client, "member@example.org")
-    assert locked.status_code == 429  # type: ignore[attr-defined]
-    assert int(locked.headers["retry-after"]) == 15 * 60  # type: ignore[attr-defined]
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) == 15 * 60
     assert site.client.cookies.get(SESSION_COOKIE) is None
 
 

@@ -437,3 +437,17 @@ def validate_workbook(
         raise ValidationError(out.issues, truncated=out.truncated)
     assert set(raw.sheets) <= set(SHEETS_BY_NAME)
     return ParkWorkbook(park, companies, flows, energy)
+
+
+def validate_flow(cells: dict[str, str], company_ids: Iterable[str]) -> Flow:
+    """Check one flow entered in a form or sent to the API, with the workbook's rules.
+
+    Problems are reported for sheet ``flows`` without a row number, by field.
+    """
+    columns = list(cells)
+    sheet = RawSheet("flows", columns, [(0, cells)])
+    out = Collector(50)
+    flows = _flows(sheet, set(company_ids), out)
+    if out.issues:
+        raise ValidationError([Issue(i.sheet, None, i.column, i.message) for i in out.issues])
+    return flows[0]

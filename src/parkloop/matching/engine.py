@@ -71,6 +71,10 @@ class Candidate:
     signals: dict[str, float]
     transport_co2e_t_per_yr: float | None = None
     transport_cost_eur_per_yr: float | None = None
+    # What each reason rests on, in the order of ``reasons``: "listed" (the receiver's listed
+    # demand), "cases", "knowledge", "feedback", "distance" or "hazard". Pages hide "listed"
+    # reasons from viewers who may not see that demand flow.
+    reason_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -337,11 +341,14 @@ class Matcher:
         company = index.companies[company_position]
         sector = index.sector[company_position]
         reasons: list[tuple[float, str]] = []
+        kinds: dict[str, str] = {}
         signals: dict[str, float] = {}
         demand = index.demands.flows[demand_row] if demand_row >= 0 else None
         if listed > 0 and demand is not None:
             signals["listed"] = listed
-            reasons += [(weights.listed * listed, r) for r in self._listed_reasons(supply, demand)]
+            listed_reasons = self._listed_reasons(supply, demand)
+            kinds.update(dict.fromkeys(listed_reasons, "listed"))
+            reasons += [(weights.listed * listed, r) for r in listed_reasons]
         case_score = float(sectors.cases[sector])
         if case_score > 0:
             signals["cases"] = case_score
@@ -353,6 +360,7 @@ class Matcher:
                 )
             cached = sectors.reasons[("cases", company.nace)]
             assert cached is not None
+            kinds[cached[1]] = "cases"
             reasons.append(cached)
         known = float(sectors.knowledge[sector])
         if known > 0:
@@ -363,15 +371,19 @@ class Matcher:
                 )
             cached = sectors.reasons[("knowledge", company.nace)]
             if cached is not None:
+                kinds[cached[1]] = "knowledge"
                 reasons.append(cached)
         multiplier, feedback_reason = self.feedback.multiplier(classes, supply.ewc, company.nace)
         if feedback_reason:
             signals["feedback"] = multiplier
+            kinds[feedback_reason] = "feedback"
             reasons.append((0.0, feedback_reason))
         annual = index.normalised(supply)
         tonnes = annual.value if annual and annual.unit == "t" and annual.per_year else None
         transport = road_transport(distance, tonnes, options.road_circuity)
-        reasons.append((-1.0, f"{distance:.1f} km away (about {transport.road_km:.1f} km by road)"))
+        away = f"{distance:.1f} km away (about {transport.road_km:.1f} km by road)"
+        kinds[away] = "distance"
+        reasons.append((-1.0, away))
         if supply.ewc and self.waste.lookup(supply.ewc).hazardous:
             reasons.append(
                 (
@@ -380,6 +392,7 @@ class Matcher:
                     "to treat it (Directive 2008/98/EC, Art. 23)",
                 )
             )
+        ordered = sorted(reasons, key=lambda r: -r[0])
         return Candidate(
             company_id=company.id,
             demand_flow_id=demand.id
@@ -387,7 +400,8 @@ class Matcher:
             else None,
             score=score,
             distance_km=distance,
-            reasons=tuple(text for _, text in sorted(reasons, key=lambda r: -r[0])),
+            reasons=tuple(text for _, text in ordered),
+            reason_kinds=tuple(kinds.get(text, "hazard") for _, text in ordered),
             signals=signals,
             transport_co2e_t_per_yr=transport.co2e_t_per_yr,
             transport_cost_eur_per_yr=transport.cost_eur_per_yr,

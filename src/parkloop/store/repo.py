@@ -156,7 +156,7 @@ def _apply_company(row: CompanyRow, company: Company) -> None:
     row.notes = dict(company.notes)
 
 
-def _apply_flow(row: FlowRow, flow: Flow, company: CompanyRow) -> None:
+def apply_flow(row: FlowRow, flow: Flow, company: CompanyRow) -> None:
     normalised = flow.normalised()
     row.company = company
     row.direction = flow.direction.value
@@ -215,7 +215,7 @@ def save_workbook(session: Session, name: str, workbook: ParkWorkbook) -> ParkRo
             flows[flow.id] = frow
         else:
             frow.version = (frow.version or 1) + 1
-        _apply_flow(frow, flow, companies[flow.company_id])
+        apply_flow(frow, flow, companies[flow.company_id])
 
     existing = {
         (e.company.key, e.year, e.carrier, e.onsite_generation): e
@@ -258,7 +258,12 @@ def replace_matches(session: Session, park: ParkRow, results: Sequence[MatchResu
                     rank=rank,
                     score=candidate.score,
                     distance_km=candidate.distance_km,
-                    reasons=list(candidate.reasons),
+                    reasons=[
+                        {"kind": kind, "text": text}
+                        for kind, text in zip(
+                            candidate.reason_kinds, candidate.reasons, strict=True
+                        )
+                    ],
                 )
             )
             count += 1

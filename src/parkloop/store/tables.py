@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -165,6 +166,12 @@ class SynergyRow(Timestamped, Base):
     demand_flow_id: Mapped[int | None] = mapped_column(ForeignKey("flows.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="identified")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A contact request: which side asked (a company id), and whether the other side agreed,
+    # which reveals both companies to each other.
+    requested_by_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL")
+    )
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     events: Mapped[list[SynergyEventRow]] = relationship(
         back_populates="synergy", cascade="all, delete-orphan", order_by="SynergyEventRow.id"
@@ -230,7 +237,9 @@ class MatchRow(Base):
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     distance_km: Mapped[float] = mapped_column(Float)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"kind": "listed" | "cases" | "knowledge" | "feedback" | "distance" | "hazard",
+    #   "text": "..."}], strongest first
+    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime(), default=lambda: dt.datetime.now(dt.UTC)
     )
@@ -318,3 +327,18 @@ class OutboxRow(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class MessageRow(Base):
+    """A message in the conversation of a synergy, between the two companies (append-only)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synergy_id: Mapped[int] = mapped_column(
+        ForeignKey("synergies.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(320))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)

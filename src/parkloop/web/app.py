@@ -13,11 +13,12 @@ from fastapi.templating import Jinja2Templates
 
 from parkloop import __version__
 from parkloop.domain.access import ANONYMOUS
+from parkloop.domain.people import Role
 from parkloop.errors import NotFound, ParkloopError, RateLimited, SignInRequired
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.services.views import park_view
-from parkloop.web import pages_auth
+from parkloop.web import pages_auth, pages_company
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -64,6 +65,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         )
 
     app.include_router(pages_auth.router(db, templates))
+    app.include_router(pages_company.router(db, templates))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
@@ -74,7 +76,10 @@ def create_app(database: Database | None = None) -> FastAPI:
     def park_page(request: Request, name: str) -> Response:
         account = current_account(request)
         view = park_view(db, name, account.viewer if account else ANONYMOUS)
-        return templates.TemplateResponse(request, "park.html", {"view": view})
+        can_invite = account is not None and account.has_role(Role.FACILITATOR, name)
+        return templates.TemplateResponse(
+            request, "park.html", {"view": view, "can_invite": can_invite}
+        )
 
     @app.get("/api/v1/parks")
     def api_parks() -> list[dict[str, Any]]:
