@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Address used in links sent by e-mail"
     )
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Tile server URL template ({z}/{x}/{y}) for online maps; unset: the "
+        "shipped offline basemap",
+    )
+    map_attribution: str = Field(
+        default="Basemap: Natural Earth (public domain)", description="Map attribution text"
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server; unset: outbox only")
     smtp_port: int = Field(default=587, description="SMTP port (STARTTLS)")
     smtp_user: str | None = Field(default=None, description="SMTP user name")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from parkloop.domain.access import Viewer, anonymised_label, can_see_company, can_see_flow
 from parkloop.domain.models import Company, Flow, Park
 from parkloop.reference.nace import load_nace
+from parkloop.services import pipeline
 from parkloop.services.database import Database
 from parkloop.services.parks import park_workbook
 
@@ -67,3 +69,33 @@ def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
         hidden_companies=len(workbook.companies) - len(companies),
         hidden_flows=len(workbook.flows) - len(flows),
     )
+
+
+def map_data(database: Database, name: str, viewer: Viewer) -> dict[str, list[dict[str, object]]]:
+    """Companies ``viewer`` may know, placed on the map, and implemented exchanges between them.
+
+    Anonymised companies are left off: a dot on a map would give their site away.
+    """
+    workbook = park_workbook(database, name)
+    nace = load_nace()
+    known = {c.id: c for c in workbook.companies if can_see_company(viewer, name, c)}
+    companies: list[dict[str, object]] = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "lat": c.lat,
+            "lon": c.lon,
+            "sector": nace.get(c.nace).description,
+            "href": f"/parks/{quote(name)}/companies/{quote(c.id)}",
+        }
+        for c in known.values()
+    ]
+    flows = {f.id: f for f in workbook.flows}
+    exchanges: list[dict[str, object]] = []
+    for supply_id, receiver_id in pipeline.implemented_pairs(database, name):
+        supply = flows.get(supply_id)
+        if supply is None or supply.company_id not in known or receiver_id not in known:
+            continue
+        a, b = known[supply.company_id], known[receiver_id]
+        exchanges.append({"from": [a.lat, a.lon], "to": [b.lat, b.lon], "label": supply.name})
+    return {"companies": companies, "exchanges": exchanges}

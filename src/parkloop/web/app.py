@@ -16,9 +16,11 @@ from parkloop.domain.access import ANONYMOUS
 from parkloop.domain.people import Role
 from parkloop.errors import NotFound, ParkloopError, RateLimited, SignInRequired
 from parkloop.services import parks as park_service
+from parkloop.services import pipeline
 from parkloop.services.database import Database
-from parkloop.services.views import park_view
-from parkloop.web import pages_auth, pages_company
+from parkloop.services.views import map_data, park_view
+from parkloop.settings import get_settings
+from parkloop.web import pages_auth, pages_company, pages_pipeline
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -66,6 +68,7 @@ def create_app(database: Database | None = None) -> FastAPI:
 
     app.include_router(pages_auth.router(db, templates))
     app.include_router(pages_company.router(db, templates))
+    app.include_router(pages_pipeline.router(db, templates))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
@@ -77,9 +80,24 @@ def create_app(database: Database | None = None) -> FastAPI:
         account = current_account(request)
         view = park_view(db, name, account.viewer if account else ANONYMOUS)
         can_invite = account is not None and account.has_role(Role.FACILITATOR, name)
+        settings = get_settings()
         return templates.TemplateResponse(
-            request, "park.html", {"view": view, "can_invite": can_invite}
+            request,
+            "park.html",
+            {
+                "view": view,
+                "can_invite": can_invite,
+                "signed_in": account is not None,
+                "figures": pipeline.key_figures(db, name, len(view.flows)),
+                "tile_url": settings.map_tile_url or "",
+                "attribution": settings.map_attribution,
+            },
         )
+
+    @app.get("/parks/{name}/map.json", include_in_schema=False)
+    def park_map(request: Request, name: str) -> dict[str, Any]:
+        account = current_account(request)
+        return map_data(db, name, account.viewer if account else ANONYMOUS)
 
     @app.get("/api/v1/parks")
     def api_parks() -> list[dict[str, Any]]:

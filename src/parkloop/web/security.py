@@ -32,17 +32,26 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Content-Security-Policy: everything from this origin only, no inline script or style, no
 # framing (OWASP Secure Headers Project; MDN CSP reference).
 CSP = (
-    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+    "default-src 'self'; img-src 'self' data:{tiles}; script-src 'self'; style-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
+    "Content-Security-Policy": CSP.format(tiles=""),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+def security_headers() -> dict[str, str]:
+    """The headers of every answer; a configured map tile server is allowed for images."""
+    tile_url = get_settings().map_tile_url
+    if not tile_url:
+        return SECURITY_HEADERS
+    origin = "/".join(tile_url.split("/")[:3])
+    return SECURITY_HEADERS | {"Content-Security-Policy": CSP.format(tiles=f" {origin}")}
 
 
 def secure_cookies() -> bool:
@@ -75,7 +84,7 @@ class AuthMiddleware(BaseHTTPMiddleware):
         pre = request.cookies.get(CSRF_COOKIE)
         request.state.pre_csrf = pre or accounts.new_secret()
         response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in security_headers().items():
             response.headers.setdefault(name, value)
         if cookie and account is None and not bearer:
             response.delete_cookie(SESSION_COOKIE, path="/")
