@@ -20,7 +20,7 @@ from parkloop.services import pipeline
 from parkloop.services.database import Database
 from parkloop.services.views import map_data, park_view
 from parkloop.settings import get_settings
-from parkloop.web import pages_auth, pages_company, pages_pipeline
+from parkloop.web import api, pages_auth, pages_company, pages_pipeline
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -69,6 +69,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(pages_auth.router(db, templates))
     app.include_router(pages_company.router(db, templates))
     app.include_router(pages_pipeline.router(db, templates))
+    app.include_router(api.router(db))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
