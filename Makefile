@@ -39,7 +39,7 @@ docs-cli: install
 	$(BIN)/python scripts/cli_docs.py
 
 pytest: install
-	PARKLOOP_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	PARKLOOP_REQUIRE_POSTGRES=1 PARKLOOP_REQUIRE_BROWSER=1 scripts/with-chromium.sh scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck check-cli-docs pytest
 
