@@ -20,7 +20,8 @@ class FlowView:
     flow: Flow
     company_id: str | None
     company_label: str
-    per_year: str | None
+    annual_value: float | None  # the quantity per year (or as given for one-off amounts)
+    annual_unit: str  # canonical unit, with "/yr" when per year
 
 
 @dataclass(frozen=True)
@@ -52,15 +53,15 @@ def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
         if not can_see_flow(viewer, name, company, flow):
             continue
         normalised = flow.normalised()
-        per_year = None
+        annual_value, annual_unit = None, ""
         if normalised is not None and normalised.value is not None:
-            suffix = "/yr" if normalised.per_year else ""
-            per_year = f"{normalised.value:,.6g} {normalised.unit}{suffix}"
+            annual_value = normalised.value
+            annual_unit = f"{normalised.unit}{'/yr' if normalised.per_year else ''}"
         if can_see_company(viewer, name, company):
-            flows.append(FlowView(flow, company.id, company.name, per_year))
+            flows.append(FlowView(flow, company.id, company.name, annual_value, annual_unit))
         else:
             label = anonymised_label(company, nace.get(company.nace).description)
-            flows.append(FlowView(flow, None, label, per_year))
+            flows.append(FlowView(flow, None, label, annual_value, annual_unit))
     assert workbook.park is not None
     return ParkView(
         park=workbook.park,

@@ -20,7 +20,7 @@ from parkloop.services import pipeline
 from parkloop.services.database import Database
 from parkloop.services.views import map_data, park_view
 from parkloop.settings import get_settings
-from parkloop.web import api, pages_auth, pages_company, pages_pipeline
+from parkloop.web import api, i18n, pages_auth, pages_company, pages_pipeline
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -41,6 +41,10 @@ def create_app(database: Database | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["current_account"] = current_account
+    templates.env.globals["_"] = i18n.translate
+    templates.env.globals["languages"] = [(code, i18n.NAMES[code]) for code in i18n.LOCALES]
+    templates.env.filters["number"] = i18n.number
+    templates.env.filters["datetime"] = i18n.datetime
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(AuthMiddleware, database=db)
 
@@ -90,6 +94,7 @@ def create_app(database: Database | None = None) -> FastAPI:
                 "can_invite": can_invite,
                 "signed_in": account is not None,
                 "figures": pipeline.key_figures(db, name, len(view.flows)),
+                "impact": None,
                 "tile_url": settings.map_tile_url or "",
                 "attribution": settings.map_attribution,
             },

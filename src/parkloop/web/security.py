@@ -22,6 +22,7 @@ from parkloop.services import accounts
 from parkloop.services.accounts import Account
 from parkloop.services.database import Database
 from parkloop.settings import get_settings
+from parkloop.web import i18n
 
 SESSION_COOKIE = "parkloop_session"
 CSRF_COOKIE = "parkloop_csrf"
@@ -80,6 +81,7 @@ class AuthMiddleware(BaseHTTPMiddleware):
         elif cookie:
             account = await run_in_threadpool(accounts.account_for_session, self.database, cookie)
         request.state.account = account
+        request.state.locale = i18n.negotiate(request)
         request.state.bearer = bool(bearer)
         pre = request.cookies.get(CSRF_COOKIE)
         request.state.pre_csrf = pre or accounts.new_secret()
@@ -88,6 +90,10 @@ class AuthMiddleware(BaseHTTPMiddleware):
             response.headers.setdefault(name, value)
         if cookie and account is None and not bearer:
             response.delete_cookie(SESSION_COOKIE, path="/")
+        if request.query_params.get("lang") == request.state.locale:
+            response.set_cookie(
+                i18n.COOKIE, request.state.locale, samesite="lax", path="/", max_age=365 * 86400
+            )
         if pre is None and account is None:
             response.set_cookie(
                 CSRF_COOKIE,
