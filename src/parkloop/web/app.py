@@ -15,12 +15,12 @@ from parkloop import __version__
 from parkloop.domain.access import ANONYMOUS
 from parkloop.domain.people import Role
 from parkloop.errors import NotFound, ParkloopError, RateLimited, SignInRequired
+from parkloop.services import dashboard, pipeline
 from parkloop.services import parks as park_service
-from parkloop.services import pipeline
 from parkloop.services.database import Database
 from parkloop.services.views import map_data, park_view
 from parkloop.settings import get_settings
-from parkloop.web import api, i18n, pages_auth, pages_company, pages_pipeline
+from parkloop.web import api, charts, i18n, pages_auth, pages_company, pages_pipeline
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -83,7 +83,8 @@ def create_app(database: Database | None = None) -> FastAPI:
     @app.get("/parks/{name}", response_class=HTMLResponse)
     def park_page(request: Request, name: str) -> Response:
         account = current_account(request)
-        view = park_view(db, name, account.viewer if account else ANONYMOUS)
+        viewer = account.viewer if account else ANONYMOUS
+        view = park_view(db, name, viewer)
         can_invite = account is not None and account.has_role(Role.FACILITATOR, name)
         settings = get_settings()
         return templates.TemplateResponse(
@@ -95,6 +96,11 @@ def create_app(database: Database | None = None) -> FastAPI:
                 "signed_in": account is not None,
                 "figures": pipeline.key_figures(db, name, len(view.flows)),
                 "impact": None,
+                "sankeys": {
+                    unit: charts.sankey(links)
+                    for unit, links in dashboard.flow_sankeys(db, viewer, name).items()
+                },
+                "timeline": charts.step_chart(dashboard.synergy_timeline(db, name)),
                 "tile_url": settings.map_tile_url or "",
                 "attribution": settings.map_attribution,
             },

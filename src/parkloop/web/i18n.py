@@ -39,6 +39,7 @@ RUNTIME_MESSAGES = (
     *("year", "month", "week", "day", "once"),
     *("private", "park", "public"),
     *("company member", "facilitator", "municipal officer", "auditor", "admin"),
+    "not exchanged yet",
 )
 CATALOGUES = Path(__file__).parent / "locales"
 
