@@ -20,7 +20,15 @@ from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.services.views import map_data, park_view
 from parkloop.settings import get_settings
-from parkloop.web import api, charts, i18n, pages_auth, pages_company, pages_pipeline
+from parkloop.web import (
+    api,
+    charts,
+    i18n,
+    pages_auth,
+    pages_company,
+    pages_pipeline,
+    pages_workshop,
+)
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
 
 HERE = Path(__file__).parent
@@ -73,6 +81,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(pages_auth.router(db, templates))
     app.include_router(pages_company.router(db, templates))
     app.include_router(pages_pipeline.router(db, templates))
+    app.include_router(pages_workshop.router(db, templates))
     app.include_router(api.router(db))
 
     @app.get("/", response_class=HTMLResponse)
