@@ -299,3 +299,57 @@ def test_a_facilitator_invites_from_the_park_page(park: Park) -> None:
     assert sent.status_code == 201 and "/invitations/" in sent.text
     member = client_for(park, "supplier@example.org")
     assert 'id="invite"' not in member.get(f"/parks/{quote(park.name)}").text
+
+
+def _upload(client: TestClient, park: Park, company: str, name: str, body: bytes) -> object:
+    token = token_on(client.get(url(park, company)).text)
+    return client.post(
+        url(park, company, "/import"),
+        data={"csrf_token": token},
+        files={"file": (name, body, "text/csv")},
+    )
+
+
+FLOWS_CSV = (
+    "id,company_id,direction,category,name,quantity,unit,per\n"
+    "NEW-1,,supply,material,Pallet wood,40,t,year\n"
+    "NEW-2,,demand,energy,Process steam,900,MWh,year\n"
+)
+
+
+def test_a_member_lists_flows_from_a_csv_file(park: Park) -> None:
+    client = client_for(park, "supplier@example.org")
+    done = _upload(client, park, park.supplier, "flows.csv", FLOWS_CSV.encode())
+    assert done.status_code == 200 and "2 flows listed" in done.text  # type: ignore[attr-defined]
+    mine = {f.id: f for f, _ in flows.company_flows(park.database, park.name, park.supplier)}
+    assert mine["NEW-1"].quantity == 40 and mine["NEW-2"].unit == "MWh"
+    again = _upload(
+        client, park, park.supplier, "flows.csv", FLOWS_CSV.replace("40", "45").encode()
+    )
+    assert again.status_code == 200  # type: ignore[attr-defined]
+    mine = {f.id: f for f, _ in flows.company_flows(park.database, park.name, park.supplier)}
+    assert mine["NEW-1"].quantity == 45  # updated in place
+
+
+def test_a_bad_file_lists_nothing_and_names_rows(park: Park) -> None:
+    client = client_for(park, "supplier@example.org")
+    before = flows.company_flows(park.database, park.name, park.supplier)
+    bad = (
+        FLOWS_CSV
+        + "NEW-3,,supply,material,Ash,-4,t,year\n"
+        + f"NEW-4,{park.outsider},supply,material,Ash,4,t,year\n"
+    )
+    refused = _upload(client, park, park.supplier, "flows.csv", bad.encode())
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "row 4" in refused.text and "row 5" in refused.text  # type: ignore[attr-defined]
+    wrong_type = _upload(client, park, park.supplier, "flows.exe", b"MZ")
+    assert wrong_type.status_code == 422  # type: ignore[attr-defined]
+    assert flows.company_flows(park.database, park.name, park.supplier) == before
+    other = client_for(park, "outsider@example.org")
+    token = token_on(other.get("/account").text)
+    denied = other.post(
+        url(park, park.supplier, "/import"),
+        data={"csrf_token": token},
+        files={"file": ("flows.csv", FLOWS_CSV.encode(), "text/csv")},
+    )
+    assert denied.status_code == 403

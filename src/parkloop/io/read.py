@@ -343,3 +343,32 @@ def read_sheet_files(paths: dict[str, Path], *, max_bytes: int = DEFAULT_MAX_BYT
     if issues:
         raise ValidationError(issues)
     return RawWorkbook(sheets, ", ".join(str(p) for p in paths.values()))
+
+
+def read_flows_sheet(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSheet:
+    """Read just the ``flows`` sheet: a flows CSV, or the ``flows`` sheet of an ``.xlsx``.
+
+    Used for listing one company's flows from a file. Raises :class:`ValidationError` with
+    every file-level problem (type, size, encoding, columns).
+    """
+    issues: list[Issue] = []
+    suffix = path.suffix.lower()
+    spec = SHEETS_BY_NAME["flows"]
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError(
+            [Issue("flows", None, None, f"{path.name}: give a flows .csv or an .xlsx workbook")]
+        )
+    if not _check_size(path, max_bytes, "flows", issues):
+        raise ValidationError(issues)
+    if suffix == ".csv":
+        sheet = _read_csv_sheet(path, spec, issues)
+    else:
+        found = _read_xlsx(path, [])
+        sheet = found.get("flows")
+        if sheet is None and not issues:
+            issues.append(Issue("flows", None, None, f"{path.name} has no readable 'flows' sheet"))
+    if sheet is not None:
+        _check_columns(sheet, issues)
+    if issues or sheet is None:
+        raise ValidationError(issues)
+    return sheet

@@ -7,6 +7,7 @@ come in as ``known_company_ids``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -451,3 +452,16 @@ def validate_flow(cells: dict[str, str], company_ids: Iterable[str]) -> Flow:
     if out.issues:
         raise ValidationError([Issue(i.sheet, None, i.column, i.message) for i in out.issues])
     return flows[0]
+
+
+def validate_flows_sheet(
+    sheet: RawSheet, company_ids: Iterable[str], max_issues: int = 200
+) -> list[Flow]:
+    """Check every row of a flows sheet; problems carry the spreadsheet row number."""
+    out = Collector(max_issues)
+    flows: list[Flow] = []
+    with contextlib.suppress(_Cap):
+        flows = _flows(sheet, set(company_ids), out)
+    if out.issues:
+        raise ValidationError(out.issues, truncated=out.truncated)
+    return flows

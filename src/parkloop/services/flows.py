@@ -8,6 +8,7 @@ silently overwrite each other.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,8 +16,9 @@ from sqlalchemy.orm import Session
 from parkloop.domain.access import Viewer, can_edit_company
 from parkloop.domain.models import Flow
 from parkloop.errors import Conflict, Forbidden, Issue, NotFound, ValidationError
+from parkloop.io.read import read_flows_sheet
 from parkloop.io.schema import SHEETS_BY_NAME
-from parkloop.io.validate import validate_flow
+from parkloop.io.validate import validate_flow, validate_flows_sheet
 from parkloop.services.database import Database
 from parkloop.store import repo
 from parkloop.store.tables import CompanyRow, FlowRow, SynergyRow
@@ -146,3 +148,41 @@ def company_flows(database: Database, park: str, company_id: str) -> list[tuple[
             select(FlowRow).where(FlowRow.company_id == company.id).order_by(FlowRow.id)
         )
         return [(repo.flow_to_domain(r), r.version) for r in rows]
+
+
+def import_flows(
+    database: Database, viewer: Viewer, park: str, company_id: str, path: Path, max_bytes: int
+) -> int:
+    """List a company's flows from a flows CSV or an XLSX workbook's ``flows`` sheet.
+
+    All or nothing: every row is checked (rows must belong to ``company_id``; a blank
+    company_id means this company), and ids already used by this company are updated in place.
+    An id used by another company of the park is refused. Returns the number of rows written.
+    """
+    _check_edit(viewer, park, company_id)
+    sheet = read_flows_sheet(path, max_bytes=max_bytes)
+    for _, cells in sheet.rows:
+        if not cells.get("company_id", "").strip():
+            cells["company_id"] = company_id
+    if "company_id" not in sheet.columns:
+        sheet.columns.append("company_id")
+    flows = validate_flows_sheet(sheet, [company_id])
+    with database.transaction() as session:
+        park_row = repo.get_park(session, park)
+        company = _company(session, park_row.id, park, company_id)
+        existing = {
+            r.key: r for r in session.scalars(select(FlowRow).where(FlowRow.park_id == park_row.id))
+        }
+        clashes = [
+            Issue("flows", row, "id", f"{flow.id!r} is a flow of another company in {park}")
+            for (row, _), flow in zip(sheet.rows, flows, strict=True)
+            if flow.id in existing and existing[flow.id].company_id != company.id
+        ]
+        if clashes:
+            raise ValidationError(clashes)
+        for flow in flows:
+            row = existing.get(flow.id) or FlowRow(park_id=park_row.id, key=flow.id)
+            repo.apply_flow(row, flow, company)
+            row.version = (row.version or 0) + 1
+            session.add(row)
+    return len(flows)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from parkloop.domain.access import ANONYMOUS, can_edit_company, can_see_company, can_see_flow
 from parkloop.domain.models import Confidentiality, Direction
@@ -16,6 +20,7 @@ from parkloop.errors import Issue, NotFound, ValidationError
 from parkloop.reference.nace import load_nace
 from parkloop.services import accounts, flows, inbox
 from parkloop.services import parks as park_service
+from parkloop.services.accounts import Account
 from parkloop.services.database import Database
 from parkloop.settings import get_settings
 from parkloop.units import Category, Period
@@ -128,6 +133,49 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
     ) -> Response:
         flows.delete_flow(db, account.viewer, park, company_id, flow_id, version)
         return RedirectResponse(_company_url(park, company_id) + "#flows", status_code=303)
+
+    async def _import(
+        request: Request, park: str, company_id: str, account: Account, upload: StarletteUploadFile
+    ) -> int:
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise ValidationError(
+                [Issue("flows", None, "file", f"{upload.filename}: give a .csv or .xlsx file")]
+            )
+        limit = int(get_settings().max_upload_mb * 1_000_000)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            size = 0
+            with path.open("wb") as out:
+                while chunk := await upload.read(1 << 16):
+                    size += len(chunk)
+                    if size > limit:
+                        raise ValidationError(
+                            [Issue("flows", None, "file", f"larger than {limit:,} bytes")]
+                        )
+                    out.write(chunk)
+            return await run_in_threadpool(
+                flows.import_flows, db, account.viewer, park, company_id, path, limit
+            )
+
+    @pages.post("/parks/{park}/companies/{company_id}/import", dependencies=[Csrf])
+    async def import_file(
+        request: Request, park: str, company_id: str, account: SignedIn
+    ) -> Response:
+        """List flows from an uploaded file (checked for type and size, kept nowhere)."""
+        form = await request.form()
+        try:
+            upload = form.get("file")
+            if not isinstance(upload, StarletteUploadFile) or not upload.filename:
+                raise ValidationError([Issue("flows", None, "file", "choose a .csv or .xlsx file")])
+            count = await _import(request, park, company_id, account, upload)
+        except ValidationError as error:
+            return company_page(request, park, company_id, 422, [str(i) for i in error.issues])
+        finally:
+            await form.close()
+        return RedirectResponse(
+            _company_url(park, company_id) + f"?imported={count}#flows", status_code=303
+        )
 
     @pages.post("/parks/{park}/companies/{company_id}/matches/{match_id}", dependencies=[Csrf])
     def act(
