@@ -1,0 +1,194 @@
+"""The ``parkloop inventory`` command: a thin face over the GHG inventory service.
+
+Registered on the main app by ``app.add_typer(inventory_app)`` in :mod:`parkloop.cli`, which
+adds the ``inventory`` command at the top level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from parkloop.climate.results import ParkInventory, ParkYear
+from parkloop.errors import ParkloopError
+from parkloop.services import inventory as inventory_service
+from parkloop.services.database import Database
+from parkloop.settings import get_settings
+
+inventory_app = typer.Typer(
+    help="Greenhouse gas inventory (scope 1 and 2) of companies and parks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class Scope2Method(StrEnum):
+    LOCATION = "location"
+    MARKET = "market"
+
+
+class GwpChoice(StrEnum):
+    AR5 = "ar5"
+    AR6 = "ar6"
+
+
+class GridSeries(StrEnum):
+    EEA = "eea"
+    EMBER = "ember"
+    NATIONAL = "national"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
+]
+ParkArgument = Annotated[str, typer.Argument(help="Name of the park (see `parkloop parks`)")]
+
+
+def _database() -> Database:
+    return Database.from_settings(get_settings())
+
+
+@contextmanager
+def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
+    """Render parkloop errors and exit non-zero, as the main ``parkloop`` command does."""
+    try:
+        yield
+    except ParkloopError as exc:
+        if fmt is OutputFormat.JSON:
+            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
+        else:
+            err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=1) from None
+
+
+def _t(value: float | None) -> str:
+    return "" if value is None else f"{value:,.1f}"
+
+
+def _year_table(result: ParkYear, park: str | None, method: str, gwp: str) -> Table:
+    table = Table(
+        title=f"GHG inventory of {park}, {result.year} (t CO2e; scope 2 {method}-based; "
+        f"GWP100 {gwp.upper()}; biogenic CO2 in t, outside the scopes)"
+    )
+    for column in ("company", "scope 1", "scope 2", "scope 1+2", "biogenic", "per empl.", "gaps"):
+        table.add_column(column, justify="left" if column == "company" else "right")
+    for company in result.companies:
+        totals = company.totals
+        table.add_row(
+            company.company_id,
+            _t(totals.scope1_tco2e),
+            _t(totals.scope2_tco2e(method)),
+            _t(totals.total_tco2e(method)),
+            _t(totals.biogenic_co2_t),
+            _t(company.per_employee_t(method)),
+            str(sum(method in g.methods for g in company.gaps) or ""),
+        )
+    table.add_section()
+    table.add_row(
+        "park",
+        _t(result.totals.scope1_tco2e),
+        _t(result.totals.scope2_tco2e(method)),
+        _t(result.totals.total_tco2e(method)),
+        _t(result.totals.biogenic_co2_t),
+        _t(result.per_employee_t(method)),
+        str(sum(method in g.methods for g in result.gaps) or ""),
+        style="bold",
+    )
+    return table
+
+
+def _carrier_table(result: ParkYear, method: str) -> Table:
+    table = Table(title=f"by carrier, {result.year} (t CO2e; biogenic CO2 in t)")
+    for column in ("carrier", "scope 1", f"scope 2 ({method})", "biogenic CO2"):
+        table.add_column(column, justify="left" if column == "carrier" else "right")
+    for carrier, totals in result.by_carrier.items():
+        table.add_row(
+            carrier.value,
+            _t(totals.scope1_tco2e),
+            _t(totals.scope2_tco2e(method)),
+            _t(totals.biogenic_co2_t),
+        )
+    return table
+
+
+def _print_inventory(result: ParkInventory, method: str) -> None:
+    for year in result.years:
+        out.print(_year_table(year, result.park, method, result.gwp))
+        out.print(_carrier_table(year, method))
+        change = result.change_from_baseline(year, method)
+        if result.baseline is not None and result.baseline_year != year.year:
+            base = result.baseline.totals.total_tco2e(method)
+            versus = "" if change is None else f"; {year.year} is {change:+.1%} from it"
+            out.print(f"baseline {result.baseline_year}: {_t(base)} t CO2e{versus}")
+        gaps = [g for g in year.gaps if method in g.methods]
+        if gaps:
+            out.print("[bold]gaps[/] (energy left without emissions):")
+            for gap in gaps:
+                out.print(
+                    f"  {gap.company_id} {gap.carrier.value} {gap.mwh:,.0f} MWh: {gap.reason}",
+                    markup=False,
+                    highlight=False,
+                )
+        out.print("[bold]notes[/]:")
+        for note in (*year.notes(method), *result.notes):
+            out.print(f"  {note}", markup=False, highlight=False)
+    out.print("[bold]factors used[/]:")
+    for factor in result.factors_for(method).values():
+        out.print(f"  {factor.cite()}", markup=False, highlight=False, soft_wrap=True)
+
+
+@inventory_app.command("inventory")
+def inventory_command(
+    park: ParkArgument,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only this year (default: every year)")
+    ] = None,
+    method: Annotated[
+        Scope2Method,
+        typer.Option("--method", help="Scope 2 method: location (grid average) or market"),
+    ] = Scope2Method.LOCATION,
+    gwp: Annotated[
+        GwpChoice, typer.Option("--gwp", help="GWP100 values of IPCC AR5 (default) or AR6")
+    ] = GwpChoice.AR5,
+    series: Annotated[
+        GridSeries,
+        typer.Option(
+            "--series",
+            help="Location-based grid series: eea, ember or national (Ember where a country "
+            "has none)",
+        ),
+    ] = GridSeries.EEA,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Scope 1 and 2 greenhouse gas inventory per company and for the park.
+
+    Fuels burnt on site are scope 1 (IPCC 2006 default factors); purchased electricity, district
+    heat and steam are scope 2. Biogenic CO2 is shown apart from the scopes. Every factor used
+    is listed with its source, and energy left without a factor is listed as a gap.
+    """
+    with _errors(fmt):
+        try:
+            result = inventory_service.park_inventory(
+                _database(), park, year=year, gwp=gwp.value, series=series.value
+            )
+        except ValueError as exc:
+            raise ParkloopError(str(exc)) from None
+        if fmt is OutputFormat.JSON:
+            print(json.dumps(result.as_dict(method.value), ensure_ascii=False, indent=2))
+            return
+        _print_inventory(result, method.value)
