@@ -75,3 +75,72 @@ def read_streams(path: Path) -> list[Stream]:
     if not streams:
         raise ValidationError([Issue(SHEET, None, None, "the file has no stream rows")])
     return streams
+
+
+def read_company_streams(path: Path) -> tuple[dict[str, list[Stream]], dict[str, float]]:
+    """Streams per company from a CSV with a ``company`` column added to the stream columns.
+
+    The stream columns are those of :func:`read_streams`. An optional ``dt_min_k`` column gives a
+    company's own minimum approach temperature [K]; leave it empty to use the caller's default,
+    and give the same value on every row of a company.
+
+    Returns
+    -------
+    tuple of dict
+        Streams by company, in file order, and ``dt_min_k`` by company for those that give one.
+
+    Raises
+    ------
+    ValidationError
+        With every bad row and column: the stream problems of :func:`read_streams`, a missing
+        ``company`` column or cell, and a ``dt_min_k`` that is not a number >= 0 or differs
+        between rows of one company.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError([Issue(SHEET, None, None, f"cannot read {path}: {exc}")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "company" not in (reader.fieldnames or []):
+        issue = "required column is missing: name the company that owns each stream"
+        raise ValidationError([Issue(SHEET, 1, "company", issue)])
+    issues: list[Issue] = []
+    owners: list[str] = []
+    dts: dict[str, float] = {}
+    first_row: dict[str, int] = {}
+    for row_number, row in enumerate(reader, start=2):
+        company = (row.get("company") or "").strip()
+        owners.append(company)
+        if not company:
+            issues.append(Issue(SHEET, row_number, "company", "empty: name the company"))
+            continue
+        cell = (row.get("dt_min_k") or "").strip()
+        if not cell:
+            continue
+        try:
+            dt = float(cell)
+        except ValueError:
+            issues.append(Issue(SHEET, row_number, "dt_min_k", f"{cell!r} is not a number"))
+            continue
+        if not math.isfinite(dt) or dt < 0:
+            issues.append(Issue(SHEET, row_number, "dt_min_k", f"{cell!r}: give a number >= 0 K"))
+        elif company in dts and dts[company] != dt:
+            message = (
+                f"{company!r} has dt_min_k {dts[company]:g} K on row {first_row[company]}; "
+                "give one value per company"
+            )
+            issues.append(Issue(SHEET, row_number, "dt_min_k", message))
+        else:
+            dts.setdefault(company, dt)
+            first_row.setdefault(company, row_number)
+    try:
+        streams = read_streams(path)
+    except ValidationError as exc:
+        issues.extend(exc.issues)
+        streams = []
+    if issues:
+        raise ValidationError(sorted(issues, key=lambda i: (i.row or 0, i.column or "")))
+    by_company: dict[str, list[Stream]] = {}
+    for company, stream in zip(owners, streams, strict=True):
+        by_company.setdefault(company, []).append(stream)
+    return by_company, dts
