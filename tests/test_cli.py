@@ -12,7 +12,19 @@ from parkloop.cli import app
 from tests.workbooks import valid_sheets, write_sheets
 
 runner = CliRunner()
-COMMANDS = ["init", "import", "export", "demo", "serve", "parks", "companies", "flows"]
+COMMANDS = [
+    "init",
+    "import",
+    "export",
+    "demo",
+    "serve",
+    "parks",
+    "companies",
+    "flows",
+    "inventory",
+    "user",
+    "heat",
+]
 
 
 def _ok(*args: str) -> str:

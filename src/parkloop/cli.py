@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from parkloop import __version__
-from parkloop.errors import ParkloopError, ValidationError
+from parkloop.errors import Issue, ParkloopError, ValidationError
 from parkloop.io.write import WorkbookFormat
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
@@ -187,17 +187,41 @@ def export_command(
 
 
 @app.command("demo")
-def demo_command(fmt: FormatOption = OutputFormat.TABLE) -> None:
+def demo_command(
+    fmt: FormatOption = OutputFormat.TABLE,
+    accounts: Annotated[
+        bool,
+        typer.Option(
+            "--accounts/--no-accounts",
+            help="Also create demo accounts (shared password; not in production), match the "
+            "park and start two synergies",
+        ),
+    ] = True,
+) -> None:
     """Load (or refresh) the demo park: a fictional Baltic harbour town industrial area."""
+    from parkloop.services import demo
+
     with _errors(fmt):
-        report = park_service.load_demo(_database())
+        database = _database()
+        report = park_service.load_demo(database)
+        people = []
+        if accounts and get_settings().environment != "production":
+            people = demo.load_demo_activity(database, report.park)
         if fmt is OutputFormat.JSON:
-            print(json.dumps(asdict(report)))
-        else:
-            out.print(
-                f"demo park {report.park!r}: {report.companies} companies, "
-                f"{report.flows} flows, {report.energy_rows} energy rows"
-            )
+            body = asdict(report) | {
+                "accounts": [{"email": p.email, "role": p.role.value} for p in people]
+            }
+            print(json.dumps(body))
+            return
+        out.print(
+            f"demo park {report.park!r}: {report.companies} companies, "
+            f"{report.flows} flows, {report.energy_rows} energy rows"
+        )
+        if people:
+            out.print(f"demo accounts (password [bold]{demo.DEMO_PASSWORD}[/]):")
+            for p in people:
+                company = f" of {p.company_id}" if p.company_id else ""
+                out.print(f"  {p.email:<36} {p.role.value}{company}")
 
 
 @app.command("parks")
@@ -373,7 +397,10 @@ def evaluate_command(
         )
 
 
-heat_app = typer.Typer(help="Waste heat between neighbours: pinch analysis.", no_args_is_help=True)
+heat_app = typer.Typer(
+    help="Waste heat between neighbours: pinch analysis and Total Site integration.",
+    no_args_is_help=True,
+)
 app.add_typer(heat_app, name="heat")
 
 
@@ -430,6 +457,64 @@ def heat_pinch_command(
         out.print(f"minimum hot utility  {result.hot_utility_kw:,.6g} kW")
         out.print(f"minimum cold utility {result.cold_utility_kw:,.6g} kW")
         out.print(f"pinch                {pinch}")
+
+
+def _register_extensions() -> None:
+    """Command groups that live in their own modules."""
+    from parkloop.cli_climate import inventory_app
+    from parkloop.cli_heat_site import heat_site_command
+
+    app.add_typer(inventory_app)
+    heat_app.command("site")(heat_site_command)
+
+
+_register_extensions()
+
+user_app = typer.Typer(help="Accounts and their roles.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add_command(
+    email: Annotated[str, typer.Argument(help="E-mail address (the sign-in name)")],
+    name: Annotated[str, typer.Option(help="Name shown in the platform")],
+    role: Annotated[
+        str,
+        typer.Option(help="admin, facilitator, municipal_officer, auditor or company_member"),
+    ],
+    park: Annotated[
+        str | None, typer.Option(help="Park of a facilitator, officer or member")
+    ] = None,
+    company: Annotated[str | None, typer.Option(help="Company id of a company member")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an account with one role (further people are invited from the web pages)."""
+    from parkloop.domain.people import Membership, Role
+    from parkloop.services import users
+
+    with _errors():
+        try:
+            chosen = Role(role)
+        except ValueError:
+            raise ValidationError(
+                [Issue("user", None, "role", f"{role!r}: use {', '.join(r.value for r in Role)}")]
+            ) from None
+        try:
+            membership = Membership(email.strip().lower(), chosen, park, company)
+        except ValueError as exc:
+            raise ValidationError([Issue("user", None, "role", str(exc))]) from None
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        database = _database()
+        database.migrate()
+        users.check_password(email.strip().lower(), password)
+        users.create_user(database, email, name, password)
+        users.add_membership(database, membership)
+        out.print(f"created {email.strip().lower()} ({chosen.value})")
 
 
 @app.command("serve")
