@@ -113,6 +113,7 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
             knows_private,
         ),
         "/parks/{park}/synergies": (f"/parks/{park}/synergies", SIGNED_IN),
+        "/parks/{park}/inventory": (f"/parks/{park}/inventory", SIGNED_IN | {"auditor": 403}),
         "/synergies/{synergy_id}": (f"/synergies/{world.synergy}", story),
         "/parks/{park}/workshop": (f"/parks/{park}/workshop", staff),
         "/parks/{park}/workshop/screen": (f"/parks/{park}/workshop/screen?session=x", staff),
@@ -183,3 +184,19 @@ def test_no_page_names_a_company_its_reader_may_not_know(world: World, persona: 
         text = world.clients[persona].get(url).text
         for name in hidden:
             assert name not in text, (persona, path, name)
+
+
+def test_the_inventory_shows_company_lines_only_to_their_people_and_park_staff(
+    world: World,
+) -> None:
+    url = f"/parks/{quote(world.park)}/inventory"
+    workbook = park_service.park_workbook(world.database, world.park)
+    with_energy = {e.company_id for e in workbook.energy}
+    names = {c.id: c.name for c in workbook.companies if c.id in with_energy}
+    member_page = world.clients["member"].get(url).text.split("<h2>Factors used</h2>")[0]
+    staff_page = world.clients["facilitator"].get(url).text.split("<h2>Factors used</h2>")[0]
+    assert f"<td>{names['C01']}</td>" in member_page
+    others = [n for cid, n in names.items() if cid != "C01"]
+    assert others and not any(f"<td>{n}</td>" in member_page for n in others)
+    assert all(f"<td>{n}</td>" in staff_page for n in names.values())
+    assert "IPCC" in world.clients["member"].get(url).text  # the factors are cited

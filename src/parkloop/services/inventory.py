@@ -5,6 +5,10 @@ from __future__ import annotations
 from parkloop.climate import inventory
 from parkloop.climate.inventory import ValueAdded
 from parkloop.climate.results import ParkInventory
+from parkloop.domain.access import Viewer, anonymised_label, can_see_company
+from parkloop.domain.people import Role
+from parkloop.errors import Forbidden
+from parkloop.reference.nace import load_nace
 from parkloop.services.database import Database
 from parkloop.services.parks import park_workbook
 
@@ -42,3 +46,33 @@ def park_inventory(
         series=series,
         value_added_eur=value_added_eur,
     )
+
+
+def inventory_for(
+    database: Database, viewer: Viewer, park: str, year: int | None = None
+) -> tuple[ParkInventory, dict[str, str]]:
+    """The park's inventory for a reader, and the companies whose own lines they may read.
+
+    Park totals are for the park's people (members, facilitators, municipal officers) and
+    admins; a company's own energy lines only for its members, the park's facilitators and
+    municipal officers, and admins. The second result maps those companies to how the reader
+    may call them: the name, or sector and size band for a company they may not know.
+    """
+    if not (viewer.is_admin or viewer.is_park_insider(park)):
+        raise Forbidden(f"the inventory of {park} is for the park's members and staff")
+    result = park_inventory(database, park, year)
+    staff = viewer.is_admin or any(
+        m.park == park and m.role in (Role.FACILITATOR, Role.MUNICIPAL_OFFICER)
+        for m in viewer.memberships
+    )
+    workbook = park_workbook(database, park)
+    nace = load_nace()
+    labels = {}
+    for company in workbook.companies:
+        if not (staff or viewer.is_company_member(park, company.id)):
+            continue
+        if can_see_company(viewer, park, company):
+            labels[company.id] = company.name
+        else:
+            labels[company.id] = anonymised_label(company, nace.get(company.nace).description)
+    return result, labels

@@ -13,7 +13,7 @@ from parkloop.domain.people import Role
 from parkloop.domain.synergy import SynergyStatus
 from parkloop.errors import Forbidden, Issue, ValidationError
 from parkloop.matching.engine import MatchOptions
-from parkloop.services import accounts, matching, pipeline, synergies
+from parkloop.services import accounts, inventory, matching, pipeline, synergies
 from parkloop.services.database import Database
 from parkloop.web.security import Csrf, SignedIn
 
@@ -64,6 +64,17 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
             db, synergy_id, target, by=account.email, expected_version=version, note=note
         )
         return RedirectResponse(f"/synergies/{synergy_id}", status_code=303)
+
+    @pages.get("/parks/{park}/inventory", response_class=HTMLResponse)
+    def inventory_page(
+        request: Request, park: str, account: SignedIn, year: int | None = None
+    ) -> Response:
+        result, companies = inventory.inventory_for(db, account.viewer, park, year)
+        return templates.TemplateResponse(
+            request,
+            "inventory.html",
+            {"park": park, "result": result, "companies": companies},
+        )
 
     @pages.post("/parks/{park}/matching", dependencies=[Csrf])
     def run_matching(park: str, account: SignedIn) -> Response:
