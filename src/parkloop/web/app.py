@@ -14,8 +14,9 @@ from fastapi.templating import Jinja2Templates
 from parkloop import __version__
 from parkloop.domain.access import ANONYMOUS
 from parkloop.domain.people import Role
+from parkloop.domain.synergy import SynergyStatus
 from parkloop.errors import NotFound, ParkloopError, RateLimited, SignInRequired
-from parkloop.services import dashboard, pipeline
+from parkloop.services import dashboard, impact, pipeline
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.services.views import map_data, park_view
@@ -104,7 +105,7 @@ def create_app(database: Database | None = None) -> FastAPI:
                 "can_invite": can_invite,
                 "signed_in": account is not None,
                 "figures": pipeline.key_figures(db, name, len(view.flows)),
-                "impact": None,
+                "impact": _implemented_impact(name),
                 "sankeys": {
                     unit: charts.sankey(links)
                     for unit, links in dashboard.flow_sankeys(db, viewer, name).items()
@@ -114,6 +115,19 @@ def create_app(database: Database | None = None) -> FastAPI:
                 "attribution": settings.map_attribution,
             },
         )
+
+    def _implemented_impact(name: str) -> dict[str, float] | None:
+        totals = impact.park_impact(db, name, statuses=[SynergyStatus.IMPLEMENTED]).total
+        if totals.synergies == 0:
+            return None
+        return {
+            "co2e_t": totals.co2e_net_t_per_yr.central,
+            "co2e_low_t": totals.co2e_net_t_per_yr.low,
+            "co2e_high_t": totals.co2e_net_t_per_yr.high,
+            "diverted_t": totals.tonnes_diverted_per_yr,
+            "energy_mwh": totals.energy_mwh_per_yr,
+            "cost_eur": totals.cost_eur_per_yr.central,
+        }
 
     @app.get("/parks/{name}/map.json", include_in_schema=False)
     def park_map(request: Request, name: str) -> dict[str, Any]:

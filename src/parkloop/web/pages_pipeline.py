@@ -13,7 +13,7 @@ from parkloop.domain.people import Role
 from parkloop.domain.synergy import SynergyStatus
 from parkloop.errors import Forbidden, Issue, ValidationError
 from parkloop.matching.engine import MatchOptions
-from parkloop.services import accounts, inventory, matching, pipeline, synergies
+from parkloop.services import accounts, impact, inventory, matching, pipeline, synergies
 from parkloop.services.database import Database
 from parkloop.web.security import Csrf, SignedIn
 
@@ -34,7 +34,12 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(
             request,
             "synergy.html",
-            {"park": park, "story": story, "statuses": [s.value for s in SynergyStatus]},
+            {
+                "park": park,
+                "story": story,
+                "statuses": [s.value for s in SynergyStatus],
+                "impact": impact.synergy_impact(db, synergy_id),
+            },
         )
 
     @pages.post("/synergies/{synergy_id}/messages", dependencies=[Csrf])
