@@ -85,3 +85,32 @@ def test_user_add_creates_an_account_with_its_role(
         input="a long enough passphrase\n",
     )
     assert no_park.exit_code == 2 and "give park" in no_park.output
+
+
+def test_a_municipal_officer_of_a_municipality_works_for_all_its_parks(
+    database: Database,
+) -> None:
+    park = park_service.load_demo(database).park
+    municipality = park_service.park_workbook(database, park).park.municipality  # type: ignore[union-attr]
+    assert municipality
+    users.create_user(database, "officer@town.example", "Officer", "a long enough passphrase")
+    users.add_membership(
+        database,
+        Membership(
+            "officer@town.example", Role.MUNICIPAL_OFFICER, municipality=municipality.upper()
+        ),
+    )
+    users.create_user(database, "elsewhere@town.example", "Other", "a long enough passphrase")
+    users.add_membership(
+        database,
+        Membership("elsewhere@town.example", Role.MUNICIPAL_OFFICER, municipality="Elsewhere"),
+    )
+    from parkloop.domain.access import Viewer
+
+    ours = Viewer(tuple(users.memberships(database, "officer@town.example")))
+    theirs = Viewer(tuple(users.memberships(database, "elsewhere@town.example")))
+    assert ours.is_park_insider(park) and not theirs.is_park_insider(park)
+    with pytest.raises(ValueError, match="park or a municipality"):
+        Membership("x@town.example", Role.MUNICIPAL_OFFICER)
+    with pytest.raises(ValueError, match="only a municipal officer"):
+        Membership("x@town.example", Role.FACILITATOR, park, municipality="Havnestad")

@@ -486,6 +486,10 @@ def user_add_command(
         str | None, typer.Option(help="Park of a facilitator, officer or member")
     ] = None,
     company: Annotated[str | None, typer.Option(help="Company id of a company member")] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option(help="Municipality of a municipal officer (all its parks)"),
+    ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input")
     ] = False,
@@ -502,7 +506,7 @@ def user_add_command(
                 [Issue("user", None, "role", f"{role!r}: use {', '.join(r.value for r in Role)}")]
             ) from None
         try:
-            membership = Membership(email.strip().lower(), chosen, park, company)
+            membership = Membership(email.strip().lower(), chosen, park, company, municipality)
         except ValueError as exc:
             raise ValidationError([Issue("user", None, "role", str(exc))]) from None
         if password_stdin:

@@ -6,7 +6,7 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parkloop.domain.people import Membership, Role, User
@@ -82,7 +82,11 @@ def add_membership(database: Database, membership: Membership) -> None:
                 company_id = company.id
         session.add(
             MembershipRow(
-                user_id=user.id, role=membership.role.value, park_id=park_id, company_id=company_id
+                user_id=user.id,
+                role=membership.role.value,
+                park_id=park_id,
+                company_id=company_id,
+                municipality=membership.municipality,
             )
         )
 
@@ -99,8 +103,19 @@ def memberships_of(session: Session, user: UserRow) -> list[Membership]:
                 Role(row.role),
                 park.name if park else None,
                 company.key if company else None,
+                row.municipality,
             )
         )
+        if row.municipality and park is None:
+            parks = session.scalars(
+                select(ParkRow.name).where(
+                    func.lower(ParkRow.municipality) == row.municipality.lower()
+                )
+            )
+            out += [
+                Membership(user.email, Role(row.role), name, None, row.municipality)
+                for name in parks
+            ]
     return out
 
 

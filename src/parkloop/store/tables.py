@@ -218,6 +218,7 @@ class MembershipRow(Base):
     role: Mapped[str] = mapped_column(String(30))
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    municipality: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[UserRow] = relationship(back_populates="memberships")
 
