@@ -125,6 +125,7 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "/api/v1/parks/{name}": (f"/api/v1/parks/{park}", ALL),
         "/api/v1/parks/{park}/companies": (f"/api/v1/parks/{park}/companies", ALL),
         "/api/v1/parks/{park}/flows": (f"/api/v1/parks/{park}/flows", ALL),
+        "/api/v1/parks/{park}/report": (f"/api/v1/parks/{park}/report", ALL),
         "/api/v1/parks/{park}/companies/{company_id}/matches": (
             f"/api/v1/parks/{park}/companies/C01/matches",
             inbox,
@@ -200,3 +201,14 @@ def test_the_inventory_shows_company_lines_only_to_their_people_and_park_staff(
     assert others and not any(f"<td>{n}</td>" in member_page for n in others)
     assert all(f"<td>{n}</td>" in staff_page for n in names.values())
     assert "IPCC" in world.clients["member"].get(url).text  # the factors are cited
+
+
+def test_the_report_gives_inventory_totals_to_the_parks_people_only(world: World) -> None:
+    url = f"/api/v1/parks/{quote(world.park)}/report"
+    public = world.clients["anonymous"].get(url).json()
+    auditor = world.clients["auditor"].get(url).json()
+    member = world.clients["member"].get(url).json()
+    assert public["inventory"] is None and auditor["inventory"] is None
+    assert member["inventory"] and all(y["scope1_tco2e"] >= 0 for y in member["inventory"].values())
+    assert public["figures"]["synergies_by_status"]["contacted"] == 2
+    assert public["figures"]["flows_visible"] < member["figures"]["flows_visible"]

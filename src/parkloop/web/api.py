@@ -8,6 +8,7 @@ Errors answer ``{"error": {"code", "message", "details"}}``.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 from parkloop.domain.access import ANONYMOUS, Viewer, can_see_company
 from parkloop.domain.models import Flow
-from parkloop.services import flows, inbox, pipeline
+from parkloop.domain.synergy import SynergyStatus
+from parkloop.services import dashboard, flows, impact, inbox, inventory, pipeline
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.services.views import park_view
@@ -216,5 +218,52 @@ def router(db: Database) -> APIRouter:
             for c in cards
         ]
         return _page(items, limit, offset)
+
+    @api.get("/parks/{park}/report")
+    def report(request: Request, park: str) -> dict[str, Any]:
+        """The park's figures as its reader may see them: key figures, impact of implemented
+        synergies (with ranges), supplies per unit by sector and destination, and, for the
+        park's people and admins, the scope 1 and 2 inventory totals per year."""
+        viewer = _viewer(request)
+        view = park_view(db, park, viewer)
+        figures = pipeline.key_figures(db, park, len(view.flows))
+        totals = impact.park_impact(db, park, statuses=[SynergyStatus.IMPLEMENTED]).total
+        body: dict[str, Any] = {
+            "park": {
+                "name": view.park.name,
+                "country": view.park.country,
+                "municipality": view.park.municipality,
+            },
+            "figures": {
+                "flows_visible": figures.flows_visible,
+                "matches": figures.matches,
+                "synergies_by_status": figures.synergies_by_status,
+            },
+            "implemented_impact": {
+                "synergies": totals.synergies,
+                "co2e_net_t_per_yr": asdict(totals.co2e_net_t_per_yr),
+                "cost_eur_per_yr": asdict(totals.cost_eur_per_yr),
+                "tonnes_diverted_per_yr": totals.tonnes_diverted_per_yr,
+                "water_saved_m3_per_yr": totals.water_saved_m3_per_yr,
+                "energy_mwh_per_yr": totals.energy_mwh_per_yr,
+            },
+            "supplies_per_unit": {
+                unit: [{"from": s, "to": t, "value": v} for s, t, v in links]
+                for unit, links in dashboard.flow_sankeys(db, viewer, park).items()
+            },
+            "inventory": None,
+        }
+        if viewer.is_admin or viewer.is_park_insider(park):
+            result, _ = inventory.inventory_for(db, viewer, park)
+            body["inventory"] = {
+                str(y.year): {
+                    "scope1_tco2e": y.totals.scope1_tco2e,
+                    "scope2_location_tco2e": y.totals.scope2_location_tco2e,
+                    "scope2_market_tco2e": y.totals.scope2_market_tco2e,
+                    "biogenic_co2_t": y.totals.biogenic_co2_t,
+                }
+                for y in result.years
+            }
+        return body
 
     return api
