@@ -6,8 +6,10 @@ be added without deciding who may open it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -16,9 +18,11 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from parkloop.domain.access import Viewer, can_see_company
-from parkloop.services import demo, pipeline, users
+from parkloop.reference.standards import default_registry
+from parkloop.services import accounts, certification, demo, pipeline, users
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
+from parkloop.settings import get_settings
 from parkloop.web.app import create_app
 
 PERSONAS = ("anonymous", "admin", "facilitator", "officer", "auditor", "member", "other_member")
@@ -41,10 +45,26 @@ class World:
     private_company: str
     synergy: int
     clients: dict[str, TestClient]
+    assessment: int
+    evidence: int
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("personas-data")
+
+
+@pytest.fixture(autouse=True)
+def _same_data_dir(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence files written while building the world stay where every test looks for them."""
+    monkeypatch.setenv("PARKLOOP_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[World]:
+    os.environ["PARKLOOP_DATA_DIR"] = str(data_dir)
+    get_settings.cache_clear()
     path = tmp_path_factory.mktemp("personas") / "personas.sqlite3"
     database = Database.from_url(f"sqlite:///{path}")
     database.migrate()
@@ -54,6 +74,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     private = next(c.id for c in workbook.companies if c.visibility.value == "private")
     facilitator = Viewer(tuple(users.memberships(database, EMAILS["facilitator"])))
     synergy = pipeline.board(database, facilitator, park)["contacted"][0].synergy_id
+    manager = accounts.sign_in(database, EMAILS["facilitator"], demo.DEMO_PASSWORD, "t").account
+    standard = default_registry().all()[0]
+    assessment = certification.start(database, manager, park, standard.id)
+    evidence = certification.add_evidence(
+        database, manager, assessment, standard.criteria[0].id, "plan.pdf", b"%PDF-1.4 plan"
+    )
     app = create_app(database)
     clients = {}
     for persona in PERSONAS:
@@ -72,8 +98,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             )
             assert response.status_code == 303
         clients[persona] = client
-    yield World(database, park, private, synergy, clients)
+    yield World(database, park, private, synergy, clients, assessment, evidence)
     database.dispose()
+    os.environ.pop("PARKLOOP_DATA_DIR", None)
 
 
 def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
@@ -94,6 +121,14 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "facilitator": 200,
         "admin": 200,
     }
+    certifying = {p: 403 for p in PERSONAS} | {
+        "anonymous": 303,
+        "admin": 200,
+        "facilitator": 200,
+        "officer": 200,
+        "auditor": 200,
+    }
+    reading = certifying | {"member": 404, "other_member": 404}
     return {
         "/": ("/", ALL),
         "/healthz": ("/healthz", ALL),
@@ -121,6 +156,11 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
             f"/parks/{park}/workshop/export.csv?session=x",
             staff,
         ),
+        "/parks/{park}/certification": (f"/parks/{park}/certification", certifying),
+        "/assessments/{assessment_id}": (f"/assessments/{world.assessment}", reading),
+        "/evidence/{evidence_id}": (f"/evidence/{world.evidence}", reading),
+        "/certificates/{code}": ("/certificates/NO-SUCH-CODE", dict.fromkeys(PERSONAS, 404)),
+        "/showcase": ("/showcase", ALL),
         "/api/v1/parks": ("/api/v1/parks", ALL),
         "/api/v1/parks/{name}": (f"/api/v1/parks/{park}", ALL),
         "/api/v1/parks/{park}/companies": (f"/api/v1/parks/{park}/companies", ALL),

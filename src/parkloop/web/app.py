@@ -26,6 +26,7 @@ from parkloop.web import (
     charts,
     i18n,
     pages_auth,
+    pages_certification,
     pages_company,
     pages_pipeline,
     pages_workshop,
@@ -83,6 +84,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(pages_company.router(db, templates))
     app.include_router(pages_pipeline.router(db, templates))
     app.include_router(pages_workshop.router(db, templates))
+    app.include_router(pages_certification.router(db, templates))
     app.include_router(api.router(db))
 
     @app.get("/", response_class=HTMLResponse)

@@ -40,6 +40,9 @@ RUNTIME_MESSAGES = (
     *("private", "park", "public"),
     *("company member", "facilitator", "municipal officer", "auditor", "admin"),
     "not exchanged yet",
+    *("draft", "submitted", "decided", "superseded"),
+    *("met", "not_met", "awarded", "not_applicable", "accepted", "rejected", "more_info"),
+    *(f"This certificate is {state}." for state in ("valid", "expired", "superseded")),
 )
 CATALOGUES = Path(__file__).parent / "locales"
 
