@@ -63,7 +63,7 @@ def main(
 
 
 def _database() -> Database:
-    return Database.from_settings(get_settings())
+    return Database.shared(get_settings())
 
 
 @contextmanager
@@ -534,7 +534,7 @@ def serve_command(
     with _errors():
         settings = get_settings()
         settings.check_production()
-        Database.from_settings(settings).migrate()
+        Database.shared(settings).migrate()
         uvicorn.run("parkloop.web.app:create_app", factory=True, host=host, port=port)
 
 

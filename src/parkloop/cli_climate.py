@@ -60,7 +60,7 @@ ParkArgument = Annotated[str, typer.Argument(help="Name of the park (see `parklo
 
 
 def _database() -> Database:
-    return Database.from_settings(get_settings())
+    return Database.shared(get_settings())
 
 
 @contextmanager

@@ -64,7 +64,7 @@ CatalogueOption = Annotated[
 
 
 def _database() -> Database:
-    return Database.from_settings(get_settings())
+    return Database.shared(get_settings())
 
 
 @contextmanager

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from parkloop.settings import Settings, get_settings
 from parkloop.store import db
 
+_SHARED: dict[str, Database] = {}
+
 
 @dataclass
 class Database:
@@ -28,6 +30,15 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Database:
         return cls.from_url((settings or get_settings()).resolved_database_url())
+
+    @classmethod
+    def shared(cls, settings: Settings | None = None) -> Database:
+        """One database object per URL for the whole process (the CLI's commands share it),
+        so connection pools are reused and never left for the garbage collector to close."""
+        url = (settings or get_settings()).resolved_database_url()
+        if url not in _SHARED:
+            _SHARED[url] = cls.from_url(url)
+        return _SHARED[url]
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
