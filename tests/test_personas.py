@@ -161,6 +161,12 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "/evidence/{evidence_id}": (f"/evidence/{world.evidence}", reading),
         "/certificates/{code}": ("/certificates/NO-SUCH-CODE", dict.fromkeys(PERSONAS, 404)),
         "/showcase": ("/showcase", ALL),
+        "/toolbox": ("/toolbox", ALL),
+        "/parks/{park}/companies/{company_id}/toolbox": (
+            f"/parks/{park}/companies/C01/toolbox",
+            {p: 403 for p in PERSONAS}
+            | {"anonymous": 303, "member": 200, "facilitator": 200, "admin": 200},
+        ),
         "/api/v1/parks": ("/api/v1/parks", ALL),
         "/api/v1/parks/{name}": (f"/api/v1/parks/{park}", ALL),
         "/api/v1/parks/{park}/companies": (f"/api/v1/parks/{park}/companies", ALL),

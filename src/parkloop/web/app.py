@@ -29,6 +29,7 @@ from parkloop.web import (
     pages_certification,
     pages_company,
     pages_pipeline,
+    pages_toolbox,
     pages_workshop,
 )
 from parkloop.web.security import AuthMiddleware, csrf_token, current_account
@@ -85,6 +86,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(pages_pipeline.router(db, templates))
     app.include_router(pages_workshop.router(db, templates))
     app.include_router(pages_certification.router(db, templates))
+    app.include_router(pages_toolbox.router(db, templates))
     app.include_router(api.router(db))
 
     @app.get("/", response_class=HTMLResponse)

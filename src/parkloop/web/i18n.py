@@ -24,6 +24,8 @@ from babel.numbers import format_decimal
 from jinja2 import pass_context
 from starlette.requests import Request
 
+from parkloop.domain.models import EnergyCarrier
+
 LOCALES = ("en", "sv", "pl")
 NAMES = {"en": "English", "sv": "Svenska", "pl": "Polski"}
 COOKIE = "parkloop_lang"
@@ -43,6 +45,8 @@ RUNTIME_MESSAGES = (
     *("draft", "submitted", "decided", "superseded"),
     *("met", "not_met", "awarded", "not_applicable", "accepted", "rejected", "more_info"),
     *(f"This certificate is {state}." for state in ("valid", "expired", "superseded")),
+    *("saving", "performance", "capex", "opex", "lifetime_years", "payback_years", "check"),
+    *(carrier.value for carrier in EnergyCarrier),
 )
 CATALOGUES = Path(__file__).parent / "locales"
 
