@@ -161,6 +161,13 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "/evidence/{evidence_id}": (f"/evidence/{world.evidence}", reading),
         "/certificates/{code}": ("/certificates/NO-SUCH-CODE", dict.fromkeys(PERSONAS, 404)),
         "/showcase": ("/showcase", ALL),
+        "/certificates/{code}.pdf": (
+            "/certificates/NO-SUCH-CODE.pdf",
+            dict.fromkeys(PERSONAS, 404),
+        ),
+        "/parks/{park}/guide": (f"/parks/{park}/guide", SIGNED_IN | {"auditor": 403}),
+        "/parks/{park}/report.html": (f"/parks/{park}/report.html", SIGNED_IN | {"auditor": 403}),
+        "/parks/{park}/report.pdf": (f"/parks/{park}/report.pdf", SIGNED_IN | {"auditor": 403}),
         "/toolbox": ("/toolbox", ALL),
         "/parks/{park}/companies/{company_id}/toolbox": (
             f"/parks/{park}/companies/C01/toolbox",

@@ -417,3 +417,17 @@ class AssessmentEventRow(Base):
     by: Mapped[str] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class GuideTickRow(Base):
+    """A checklist item of the municipal guide that a park has done."""
+
+    __tablename__ = "guide_ticks"
+    __table_args__ = (UniqueConstraint("park_id", "step_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(50))
+    item_id: Mapped[str] = mapped_column(String(50))
+    by: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)

@@ -28,6 +28,7 @@ from parkloop.web import (
     pages_auth,
     pages_certification,
     pages_company,
+    pages_guide,
     pages_pipeline,
     pages_toolbox,
     pages_workshop,
@@ -85,6 +86,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(pages_company.router(db, templates))
     app.include_router(pages_pipeline.router(db, templates))
     app.include_router(pages_workshop.router(db, templates))
+    app.include_router(pages_guide.router(db, templates))  # before /certificates/{code}
     app.include_router(pages_certification.router(db, templates))
     app.include_router(pages_toolbox.router(db, templates))
     app.include_router(api.router(db))

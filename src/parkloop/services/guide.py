@@ -1,0 +1,179 @@
+"""The municipal guide in the platform: a park's progress, and the generated park report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select
+
+from parkloop.domain.access import Viewer
+from parkloop.domain.people import Role
+from parkloop.domain.synergy import SynergyStatus
+from parkloop.errors import Forbidden, NotFound
+from parkloop.guide import report as park_report
+from parkloop.guide.report_data import (
+    CertificationStatus,
+    FactorUsed,
+    FlowChart,
+    InventoryYear,
+    KeyFigure,
+    MeasureRow,
+    ReportData,
+    SankeyLink,
+)
+from parkloop.guide.report_data import (
+    SynergyRow as ReportSynergy,
+)
+from parkloop.guide.steps import Guide, Progress, load_guide, progress
+from parkloop.services import certification, dashboard, impact, inventory, pipeline, toolbox
+from parkloop.services.accounts import Account
+from parkloop.services.database import Database
+from parkloop.services.views import park_view
+from parkloop.store import repo
+from parkloop.store.tables import AssessmentRow, GuideTickRow
+
+
+def _may_follow(viewer: Viewer, park: str) -> bool:
+    return viewer.is_admin or viewer.is_park_insider(park)
+
+
+def _may_tick(account: Account, park: str) -> bool:
+    return account.has_role(Role.FACILITATOR, park) or any(
+        m.role is Role.MUNICIPAL_OFFICER and m.park == park for m in account.memberships
+    )
+
+
+def guide_progress(database: Database, viewer: Viewer, park: str) -> tuple[Guide, Progress]:
+    """The guide and the park's progress through it (the park's people and admins)."""
+    if not _may_follow(viewer, park):
+        raise Forbidden(f"the guide progress of {park} is for the park's people")
+    guide = load_guide()
+    with database.reader() as session:
+        park_row = repo.get_park(session, park)
+        rows = session.scalars(select(GuideTickRow).where(GuideTickRow.park_id == park_row.id))
+        ticks: dict[str, set[str]] = {}
+        for row in rows:
+            ticks.setdefault(row.step_id, set()).add(row.item_id)
+    return guide, progress(guide, ticks, strict=False)
+
+
+def set_tick(
+    database: Database, account: Account, park: str, step_id: str, item_id: str, done: bool
+) -> None:
+    """Mark a checklist item done or not (facilitators and the park's municipal officers)."""
+    if not _may_tick(account, park):
+        raise Forbidden(f"the park's facilitators and municipal officers track {park}'s steps")
+    step = load_guide().step(step_id)
+    if item_id not in {item.id for item in step.done_when}:
+        raise NotFound(f"step {step_id!r} has no checklist item {item_id!r}")
+    with database.transaction() as session:
+        park_row = repo.get_park(session, park)
+        session.execute(
+            delete(GuideTickRow).where(
+                GuideTickRow.park_id == park_row.id,
+                GuideTickRow.step_id == step_id,
+                GuideTickRow.item_id == item_id,
+            )
+        )
+        if done:
+            session.add(
+                GuideTickRow(
+                    park_id=park_row.id, step_id=step_id, item_id=item_id, by=account.email
+                )
+            )
+
+
+def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> ReportData:
+    """Everything the park report shows, as ``viewer`` may see it, for the date ``on``."""
+    if not _may_follow(viewer, park):
+        raise Forbidden(f"the report of {park} is for the park's people and admins")
+    view = park_view(database, park, viewer)
+    figures = pipeline.key_figures(database, park, len(view.flows))
+    done = impact.park_impact(database, park, statuses=[SynergyStatus.IMPLEMENTED])
+    key = [
+        KeyFigure("companies", float(len(view.companies))),
+        KeyFigure("flows listed", float(figures.flows_visible)),
+        KeyFigure("matches proposed", float(figures.matches)),
+        *(KeyFigure(f"synergies {s}", float(n)) for s, n in figures.synergies_by_status.items()),
+        KeyFigure("net CO2e avoided, implemented", done.total.co2e_net_t_per_yr.central, "t/yr"),
+        KeyFigure("material diverted", done.total.tonnes_diverted_per_yr, "t/yr"),
+    ]
+    result, _ = inventory.inventory_for(database, viewer, park)
+    years = tuple(
+        InventoryYear(
+            y.year,
+            y.totals.scope1_tco2e,
+            y.totals.scope2_location_tco2e,
+            y.totals.scope2_market_tco2e,
+            y.totals.biogenic_co2_t,
+        )
+        for y in result.years
+    )
+    flows = tuple(
+        FlowChart(unit, tuple(SankeyLink(*link) for link in links), f"Supplies per year in {unit}")
+        for unit, links in dashboard.flow_sankeys(database, viewer, park).items()
+    )
+    cards = [c for column in pipeline.board(database, viewer, park).values() for c in column]
+    impacts = {s.synergy_id: s.impact for s in impact.park_impact(database, park).synergies}
+    synergies = tuple(
+        ReportSynergy(
+            c.supply_name,
+            c.supplier.label,
+            c.receiver.label,
+            c.status,
+            impacts[c.synergy_id].co2e_net_t_per_yr.central,
+            impacts[c.synergy_id].co2e_net_t_per_yr.low,
+            impacts[c.synergy_id].co2e_net_t_per_yr.high,
+        )
+        for c in cards
+        if c.synergy_id in impacts
+    )
+    recommended = toolbox.recommend_for_park(database, park)
+    measures = tuple(
+        MeasureRow(
+            m.measure_id,
+            m.name,
+            m.co2e_t.central if m.co2e_t else None,
+            m.abatement_cost_eur_per_t.central if m.abatement_cost_eur_per_t else None,
+        )
+        for m in recommended.park_measures
+    )
+    status = CertificationStatus()
+    with database.reader() as session:
+        park_row = repo.get_park(session, park)
+        decided = session.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.park_id == park_row.id, AssessmentRow.status == "decided")
+            .order_by(AssessmentRow.id.desc())
+        ).first()
+        if decided is not None and decided.certificate_code:
+            record = certification.certificate(database, decided.certificate_code)
+            status = CertificationStatus(record.level, record.valid_until, record.standard)
+    _, guide_state = guide_progress(database, viewer, park)
+    factors = tuple(
+        FactorUsed(f.name, f.value, f.unit, " ".join(f.source.split()))
+        for f in result.factors.values()
+    )
+    assert view.park is not None
+    return ReportData(
+        park_name=view.park.name,
+        country=view.park.country or "",
+        generated_for=on,
+        municipality=view.park.municipality,
+        key_figures=tuple(key),
+        inventory=years,
+        flows=flows,
+        synergies=synergies,
+        measures=measures,
+        certification=status,
+        guide_progress=guide_state,
+        factors=factors,
+    )
+
+
+def report_html(database: Database, viewer: Viewer, park: str, on: dt.date) -> str:
+    return park_report.render_html(report_data(database, viewer, park, on))
+
+
+def report_pdf(database: Database, viewer: Viewer, park: str, on: dt.date) -> bytes:
+    return park_report.render_pdf(report_data(database, viewer, park, on))
