@@ -463,9 +463,11 @@ def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from parkloop.cli_climate import inventory_app
     from parkloop.cli_heat_site import heat_site_command
+    from parkloop.cli_pathway import pathway_app
     from parkloop.cli_toolbox import toolbox_app
 
     app.add_typer(inventory_app)
+    app.add_typer(pathway_app)
     app.add_typer(toolbox_app, name="toolbox")
     heat_app.command("site")(heat_site_command)
 

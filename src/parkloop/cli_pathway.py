@@ -1,0 +1,444 @@
+"""``parkloop pathway``: a park's target, scenarios and gap, a thin face over the service.
+
+Registered on the main app by ``app.add_typer(pathway_app)`` in :mod:`parkloop.cli`, which adds
+the ``pathway`` command at the top level. The chart is a hand-built SVG (:func:`pathway_svg`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from html import escape
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape as markup_escape
+from rich.table import Table
+
+from parkloop.climate.pathway import Comparison, Pathway
+from parkloop.errors import ParkloopError
+from parkloop.services import pathway as pathway_service
+from parkloop.services.database import Database
+from parkloop.services.pathway import ParkPathway
+from parkloop.settings import get_settings
+from parkloop.toolbox.model import EndUseShare
+
+pathway_app = typer.Typer(
+    help="A park's pathway to climate neutrality: target, scenarios and the gap.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+SHARE_SOURCE = "given on the command line (--end-use-share)"
+#: Line colours of the scenarios, in order (the target is drawn in black).
+COLOURS = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class Scope2Method(StrEnum):
+    LOCATION = "location"
+    MARKET = "market"
+
+
+def _database() -> Database:
+    return Database.shared(get_settings())
+
+
+@contextmanager
+def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
+    """Render parkloop errors and exit non-zero, as the main ``parkloop`` command does."""
+    try:
+        yield
+    except ParkloopError as exc:
+        if fmt is OutputFormat.JSON:
+            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
+        else:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(code=1) from None
+
+
+def parse_milestone(text: str) -> tuple[int, float]:
+    """``YEAR:SHARE`` (``2030:0.55``) as ``(2030, 0.55)``.
+
+    Examples
+    --------
+    >>> parse_milestone("2045:1")
+    (2045, 1.0)
+    """
+    year, _, share = text.partition(":")
+    try:
+        return int(year), float(share)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r}: write YEAR:SHARE with the reduction as a fraction, e.g. 2030:0.55 or "
+            "2045:1.0",
+            param_hint="--target",
+        ) from None
+
+
+def _parse_shares(items: Sequence[str]) -> list[EndUseShare]:
+    shares = []
+    for item in items:
+        head, sep, number = item.rpartition("=")
+        carrier, colon, end_use = head.partition(":")
+        try:
+            value = float(number)
+        except ValueError:
+            value = None
+        if not sep or not colon or value is None:
+            raise typer.BadParameter(
+                f"{item!r}: write carrier:end_use=fraction, e.g. electricity:compressed_air=0.1",
+                param_hint="--end-use-share",
+            )
+        shares.append(EndUseShare(carrier.strip(), end_use.strip(), value, SHARE_SOURCE))
+    return shares
+
+
+def _t(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _milestones_text(result: ParkPathway) -> str:
+    return ", ".join(
+        f"{year} {'net zero' if share >= 1.0 else f'-{share:.0%}'}"
+        for year, share in result.comparison.target.milestones
+    )
+
+
+def _heading(result: ParkPathway) -> None:
+    target = result.comparison.target
+    lines = (
+        f"[bold]Pathway of {markup_escape(result.park)}[/] (t CO2e per year, scope 1+2, "
+        f"scope 2 {result.method}-based)",
+        f"baseline {target.baseline_year}: {_t(target.baseline_tco2e)} t CO2e; "
+        f"target: {_milestones_text(result)} (linear between milestones)",
+        "gap = emissions - target; positive: short of the target",
+    )
+    for line in lines:
+        out.print(line, highlight=False, soft_wrap=True)
+
+
+def _side_by_side(result: ParkPathway) -> Table:
+    table = Table(title="target and emissions of each scenario [t CO2e]")
+    table.add_column("year", justify="right")
+    table.add_column("target", justify="right")
+    for item in result.comparison.pathways:
+        table.add_column(markup_escape(item.scenario.name), justify="right")
+        table.add_column("gap", justify="right")
+    for row in result.comparison.rows():
+        cells = [str(row["year"]), _t(row["target_tco2e"])]
+        for item in result.comparison.pathways:
+            values = row[item.scenario.name]
+            cells += [_t(values["emissions_tco2e"]), _t(values["gap_tco2e"])]
+        table.add_row(*cells)
+    return table
+
+
+def _scenario_report(item: Pathway) -> None:
+    name = item.scenario.name
+    met = "never in the span" if item.first_year_met is None else str(item.first_year_met)
+    out.print(f"[bold]scenario {markup_escape(name)}[/]: target first met {met}", highlight=False)
+    if item.met_from is not None:
+        out.print(f"  met in every year from {item.met_from}", highlight=False)
+    zero = "not in the span" if item.net_zero_reached is None else str(item.net_zero_reached)
+    out.print(f"  zero emissions: {zero}", highlight=False)
+    for row in item.milestones():
+        state = "met" if row.met else "short"
+        out.print(f"  {row.year}: gap {_t(row.gap_tco2e)} t CO2e ({state})", highlight=False)
+    if item.scenario.actions:
+        table = Table(title=f"actions of {name} (t CO2e/yr at full effect)")
+        for column in ("kind", "id", "label", "years", "t/yr", "range", "source"):
+            table.add_column(column, overflow="fold")
+        for action in item.scenario.actions:
+            low, high = action.value("low"), action.value("high")
+            table.add_row(
+                action.kind,
+                action.id,
+                action.label,
+                f"{action.start_year}-{action.full_year}",
+                _t(action.tco2e_per_yr),
+                "" if low == high else f"{_t(low)} to {_t(high)}",
+                action.source,
+            )
+        out.print(table)
+    else:
+        out.print("  no actions", highlight=False)
+    if item.scenario.background is not None:
+        background = item.scenario.background
+        points = ", ".join(f"{y}: {_t(t)}" for y, t in background.points)
+        out.print(
+            f"  {background.label}: {points} t CO2e below baseline ({background.source})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for note in item.scenario.notes:
+        out.print(f"  note: {note}", markup=False, highlight=False, soft_wrap=True)
+
+
+# --- The chart ------------------------------------------------------------------------------
+
+
+Polygon = list[tuple[float, float, float]]
+
+
+def _gap_area(
+    xs: Sequence[float], emissions: Sequence[float], target: Sequence[float]
+) -> list[Polygon]:
+    """Points of the area between emissions and target where emissions are above it.
+
+    Returns a list of polygons, each a list of ``(x, upper, lower)`` in data units; where the
+    two lines cross between years, the crossing point is added so that the fill stops there.
+    """
+    polygons: list[Polygon] = []
+    current: Polygon = []
+    for i, x in enumerate(xs):
+        gap = emissions[i] - target[i]
+        if i > 0:
+            before = emissions[i - 1] - target[i - 1]
+            if (before > 0) != (gap > 0) and before != gap:
+                t = before / (before - gap)
+                cross_x = xs[i - 1] + t * (x - xs[i - 1])
+                cross_y = target[i - 1] + t * (target[i] - target[i - 1])
+                current.append((cross_x, cross_y, cross_y))
+                if gap <= 0:
+                    polygons.append(current)
+                    current = []
+        if gap > 0:
+            current.append((x, emissions[i], target[i]))
+    if current:
+        polygons.append(current)
+    return [p for p in polygons if len(p) > 1]
+
+
+def pathway_svg(
+    comparison: Comparison,
+    *,
+    inventory_tco2e: Mapping[int, float] | None = None,
+    title: str = "Pathway to climate neutrality",
+    width_px: int = 760,
+    height_px: int = 420,
+) -> str:
+    """Target and each scenario's emissions as a standalone SVG line chart, gaps shaded.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The pathways of :func:`parkloop.climate.pathway.compare`.
+    inventory_tco2e : mapping of year to t CO2e, optional
+        The park's inventory totals, drawn as dots.
+    title : str
+        Heading above the chart.
+    width_px, height_px : int
+        Size of the drawing [px].
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element: the target in black (dashed), scenarios in colour, the area where
+        a scenario is above the target shaded in its colour.
+    """
+    left, right, top, bottom = 80.0, 170.0, 40.0, 45.0
+    plot_w, plot_h = width_px - left - right, height_px - top - bottom
+    years = comparison.years
+    target = [comparison.target.tco2e(y) for y in years]
+    inventory = {y: t for y, t in (inventory_tco2e or {}).items() if years[0] <= y <= years[-1]}
+    values = [*target, *inventory.values()]
+    values += [r.emissions_tco2e for p in comparison.pathways for r in p.years]
+    y_max = max(values) or 1.0
+    x_span = (years[-1] - years[0]) or 1
+
+    def x_of(year: float) -> float:
+        return left + (year - years[0]) / x_span * plot_w
+
+    def y_of(tonnes: float) -> float:
+        return top + (1.0 - tonnes / y_max) * plot_h
+
+    def line(points: Sequence[tuple[float, float]]) -> str:
+        return " ".join(f"{x_of(x):.1f},{y_of(y):.1f}" for x, y in points)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
+        f'viewBox="0 0 {width_px} {height_px}" font-family="sans-serif" font-size="11" '
+        'role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{width_px / 2:.1f}" y="20" text-anchor="middle" font-weight="bold">'
+        f"{escape(title)}</text>",
+    ]
+    axis = 'stroke="#333333" stroke-width="1"'
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" {axis}/>'
+    )
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" {axis}/>')
+    for fraction in (0.0, 0.25, 0.5, 0.75, 1.0):
+        y = y_of(y_max * fraction)
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{y_max * fraction:,.0f}</text>'
+        )
+    step = max(1, round(x_span / 8))
+    ticks = sorted({*range(years[0], years[-1] + 1, step), years[-1]})
+    for year in ticks:
+        if year != years[-1] and years[-1] - year < step / 2:
+            continue
+        parts.append(
+            f'<text x="{x_of(year):.1f}" y="{top + plot_h + 16:.1f}" text-anchor="middle">'
+            f"{year}</text>"
+        )
+    parts.append(
+        f'<text x="16" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {top + plot_h / 2:.1f})">emissions [t CO2e/yr]</text>'
+    )
+    legend_y = top
+    for index, item in enumerate(comparison.pathways):
+        colour = COLOURS[index % len(COLOURS)]
+        emissions = [r.emissions_tco2e for r in item.years]
+        for polygon in _gap_area(years, emissions, target):
+            upper = [(x, u) for x, u, _ in polygon]
+            lower = [(x, lo) for x, _, lo in reversed(polygon)]
+            parts.append(
+                f'<polygon points="{line([*upper, *lower])}" fill="{colour}" '
+                f'fill-opacity="0.15" stroke="none"><title>gap of '
+                f"{escape(item.scenario.name)}</title></polygon>"
+            )
+        parts.append(
+            f'<polyline points="{line(list(zip(years, emissions, strict=True)))}" fill="none" '
+            f'stroke="{colour}" stroke-width="2"><title>{escape(item.scenario.name)}</title>'
+            "</polyline>"
+        )
+        parts.append(
+            f'<line x1="{left + plot_w + 12}" y1="{legend_y}" x2="{left + plot_w + 32}" '
+            f'y2="{legend_y}" stroke="{colour}" stroke-width="2"/>'
+            f'<text x="{left + plot_w + 36}" y="{legend_y + 4}">'
+            f"{escape(item.scenario.name[:22])}</text>"
+        )
+        legend_y += 18
+    parts.append(
+        f'<polyline points="{line(list(zip(years, target, strict=True)))}" fill="none" '
+        'stroke="#000000" stroke-width="2" stroke-dasharray="6 4"><title>target</title>'
+        "</polyline>"
+    )
+    parts.append(
+        f'<line x1="{left + plot_w + 12}" y1="{legend_y}" x2="{left + plot_w + 32}" '
+        f'y2="{legend_y}" stroke="#000000" stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{left + plot_w + 36}" y="{legend_y + 4}">target</text>'
+    )
+    legend_y += 18
+    for year, tonnes in sorted(inventory.items()):
+        parts.append(
+            f'<circle cx="{x_of(year):.1f}" cy="{y_of(tonnes):.1f}" r="3.5" fill="#616161">'
+            f"<title>inventory {year}: {tonnes:,.0f} t CO2e</title></circle>"
+        )
+    if inventory:
+        parts.append(
+            f'<circle cx="{left + plot_w + 22}" cy="{legend_y}" r="3.5" fill="#616161"/>'
+            f'<text x="{left + plot_w + 36}" y="{legend_y + 4}">inventory</text>'
+        )
+        legend_y += 18
+    parts.append(
+        f'<rect x="{left + plot_w + 12}" y="{legend_y - 6}" width="20" height="12" '
+        f'fill="{COLOURS[0]}" fill-opacity="0.15"/>'
+        f'<text x="{left + plot_w + 36}" y="{legend_y + 4}">gap (shaded in the</text>'
+        f'<text x="{left + plot_w + 36}" y="{legend_y + 18}">scenario\'s colour)</text>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+@pathway_app.command("pathway")
+def pathway_command(
+    park: Annotated[str, typer.Argument(help="Name of the park (see `parkloop parks`)")],
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="Milestone YEAR:SHARE, the reduction vs the baseline as a fraction "
+            "(2030:0.55; 1.0 is net zero); repeat for several. Default: the EU's 2030:0.55 "
+            "and 2050:1.0 (Regulation (EU) 2021/1119)",
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option("--scenario", "-s", help="A YAML or JSON scenario file; repeat for more"),
+    ] = None,
+    no_default: Annotated[
+        bool,
+        typer.Option("--no-default", help="Leave out the default scenario (the park's data)"),
+    ] = False,
+    method: Annotated[
+        Scope2Method, typer.Option("--method", help="Scope 2 method of the baseline")
+    ] = Scope2Method.LOCATION,
+    baseline_year: Annotated[
+        int | None,
+        typer.Option("--baseline-year", help="Baseline year (default: the inventory's first)"),
+    ] = None,
+    until: Annotated[
+        int | None, typer.Option("--until", help="Last year (default: last milestone year)")
+    ] = None,
+    end_use_share: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--end-use-share",
+            help="carrier:end_use=fraction, a sourced share for the recommender (repeat)",
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
+    ] = OutputFormat.TABLE,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", help="Write the chart (target vs scenarios) here")
+    ] = None,
+) -> None:
+    """The park's pathway to climate neutrality: target, scenarios year by year, the gap.
+
+    The baseline is the park's scope 1 + 2 inventory in its first year. The default scenario
+    adds up implemented synergies (impact accounting) and recommended measures with an
+    estimated abatement (toolbox); scenario files add renewables, other measures and a
+    background change. Gap = emissions - target, in t CO2e; positive is short of the target.
+    """
+    milestones = [parse_milestone(t) for t in target] if target else None
+    with _errors(fmt):
+        shares = _parse_shares(end_use_share or [])
+        result = pathway_service.park_pathway(
+            _database(),
+            park,
+            milestones,
+            scenario_files=scenario or [],
+            include_default=not no_default,
+            method=method.value,
+            baseline_year=baseline_year,
+            until=until,
+            end_use_shares=shares,
+        )
+        if svg is not None:
+            chart = pathway_svg(
+                result.comparison,
+                inventory_tco2e=result.inventory_tco2e,
+                title=f"Pathway of {markup_escape(result.park)} (t CO2e/yr, scope 1+2)",
+            )
+            svg.write_text(chart, encoding="utf-8")
+        if fmt is OutputFormat.JSON:
+            print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            return
+        _heading(result)
+        out.print(_side_by_side(result))
+        for item in result.comparison.pathways:
+            _scenario_report(item)
+        out.print("[bold]notes[/]:")
+        for note in result.notes:
+            out.print(f"  {note}", markup=False, highlight=False, soft_wrap=True)
+        if svg is not None:
+            out.print(f"chart written to {svg}", markup=False, highlight=False)
