@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parkloop.cli_pathway import _gap_area, parse_milestone, pathway_app, pathway_svg
+from parkloop.cli_pathway import parse_milestone, pathway_app
 from parkloop.climate.pathway import (
     EU_CLIMATE_LAW_MILESTONES,
     Action,
@@ -37,6 +37,7 @@ from parkloop.climate.pathway import (
     pathway_years,
     ramp_share,
 )
+from parkloop.climate.pathway_svg import _gap_area, pathway_svg
 from parkloop.domain.synergy import SynergyStatus
 from parkloop.errors import NotFound
 from parkloop.services import impact as impact_service

@@ -166,6 +166,7 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
             dict.fromkeys(PERSONAS, 404),
         ),
         "/parks/{park}/guide": (f"/parks/{park}/guide", SIGNED_IN | {"auditor": 403}),
+        "/parks/{park}/pathway": (f"/parks/{park}/pathway", SIGNED_IN | {"auditor": 403}),
         "/parks/{park}/report.html": (f"/parks/{park}/report.html", SIGNED_IN | {"auditor": 403}),
         "/parks/{park}/report.pdf": (f"/parks/{park}/report.pdf", SIGNED_IN | {"auditor": 403}),
         "/toolbox": ("/toolbox", ALL),

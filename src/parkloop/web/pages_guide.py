@@ -9,8 +9,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
-from parkloop.services import certification, guide
+from parkloop.climate.pathway_svg import pathway_svg
+from parkloop.errors import Forbidden
+from parkloop.services import certification, guide, pathway
 from parkloop.services.database import Database
 from parkloop.settings import get_settings
 from parkloop.web.certificate_pdf import certificate_pdf
@@ -40,6 +43,18 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
     ) -> Response:
         guide.set_tick(db, account, park, step, item, done == "1")
         return RedirectResponse(f"/parks/{quote(park)}/guide#{step}", status_code=303)
+
+    @pages.get("/parks/{park}/pathway", response_class=HTMLResponse)
+    def pathway_page(request: Request, park: str, account: SignedIn) -> Response:
+        if not (account.viewer.is_admin or account.viewer.is_park_insider(park)):
+            raise Forbidden(f"the pathway of {park} is for the park's people")
+        result = pathway.park_pathway(db, park)
+        chart = pathway_svg(result.comparison, inventory_tco2e=result.inventory_tco2e)
+        return templates.TemplateResponse(
+            request,
+            "pathway.html",
+            {"park": park, "result": result, "chart": Markup(chart)},
+        )
 
     @pages.get("/parks/{park}/report.html", response_class=HTMLResponse)
     def report_html(park: str, account: SignedIn) -> Response:
