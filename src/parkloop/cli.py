@@ -7,16 +7,24 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from parkloop import __version__
+from parkloop.cli_common import (
+    FormatOption,
+    OutputFormat,
+    ParkArgument,
+    err,
+    out,
+)
+from parkloop.cli_common import database as _database
+from parkloop.cli_common import emit as _emit
+from parkloop.cli_common import errors as _errors
 from parkloop.errors import Issue, ParkloopError, ValidationError
 from parkloop.io.write import WorkbookFormat
 from parkloop.services import parks as park_service
@@ -32,19 +40,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
-]
-ParkArgument = Annotated[str, typer.Argument(help="Name of the park (see `parkloop parks`)")]
 
 
 def _version(value: bool) -> None:
@@ -60,53 +55,6 @@ def main(
     ] = False,
 ) -> None:
     """Industrial symbiosis, energy synergies and climate pathways for industrial parks."""
-
-
-def _database() -> Database:
-    return Database.shared(get_settings())
-
-
-@contextmanager
-def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
-    """Render parkloop errors (all of them, located) and exit non-zero."""
-    try:
-        yield
-    except ValidationError as exc:
-        if fmt is OutputFormat.JSON:
-            details = [asdict(i) for i in exc.issues]
-            payload = {
-                "code": exc.code,
-                "message": exc.summary().splitlines()[0],
-                "details": details,
-                "truncated": exc.truncated,
-            }
-            print(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
-        else:
-            head, *lines = exc.summary().splitlines()
-            err.print(f"[bold red]{head}[/]", soft_wrap=True)
-            for line in lines:
-                err.print(line, soft_wrap=True, markup=False, highlight=False)
-        raise typer.Exit(code=2) from None
-    except ParkloopError as exc:
-        if fmt is OutputFormat.JSON:
-            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
-        else:
-            err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=1) from None
-
-
-def _emit(
-    fmt: OutputFormat, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str
-) -> None:
-    if fmt is OutputFormat.JSON:
-        print(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
-        return
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    out.print(table)
 
 
 @contextmanager

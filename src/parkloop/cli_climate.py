@@ -7,20 +7,23 @@ adds the ``inventory`` command at the top level.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from parkloop.cli_common import (
+    FormatOption,
+    OutputFormat,
+    ParkArgument,
+    out,
+)
+from parkloop.cli_common import database as _database
+from parkloop.cli_common import errors as _errors
 from parkloop.climate.results import ParkInventory, ParkYear
 from parkloop.errors import ParkloopError
 from parkloop.services import inventory as inventory_service
-from parkloop.services.database import Database
-from parkloop.settings import get_settings
 
 inventory_app = typer.Typer(
     help="Greenhouse gas inventory (scope 1 and 2) of companies and parks.",
@@ -28,13 +31,6 @@ inventory_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 class Scope2Method(StrEnum):
@@ -51,29 +47,6 @@ class GridSeries(StrEnum):
     EEA = "eea"
     EMBER = "ember"
     NATIONAL = "national"
-
-
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
-]
-ParkArgument = Annotated[str, typer.Argument(help="Name of the park (see `parkloop parks`)")]
-
-
-def _database() -> Database:
-    return Database.shared(get_settings())
-
-
-@contextmanager
-def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
-    """Render parkloop errors and exit non-zero, as the main ``parkloop`` command does."""
-    try:
-        yield
-    except ParkloopError as exc:
-        if fmt is OutputFormat.JSON:
-            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
-        else:
-            err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=1) from None
 
 
 def _t(value: float | None) -> str:

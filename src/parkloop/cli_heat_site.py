@@ -134,7 +134,8 @@ def heat_site_command(
     """Heat the companies could exchange through a loop (Total Site analysis)."""
     from rich.table import Table
 
-    from parkloop.cli import OutputFormat, _errors, out
+    from parkloop.cli_common import OutputFormat, out
+    from parkloop.cli_common import errors as _errors
     from parkloop.energy.total_site import Loop, total_site
     from parkloop.errors import ParkloopError
     from parkloop.io.streams import read_company_streams

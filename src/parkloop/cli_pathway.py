@@ -7,24 +7,25 @@ the ``pathway`` command at the top level. The chart is a hand-built SVG (:func:`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape as markup_escape
 from rich.table import Table
 
+from parkloop.cli_common import (
+    OutputFormat,
+    out,
+)
+from parkloop.cli_common import database as _database
+from parkloop.cli_common import errors as _errors
 from parkloop.climate.pathway import Pathway
 from parkloop.climate.pathway_svg import pathway_svg
-from parkloop.errors import ParkloopError
 from parkloop.services import pathway as pathway_service
-from parkloop.services.database import Database
 from parkloop.services.pathway import ParkPathway
-from parkloop.settings import get_settings
 from parkloop.toolbox.model import EndUseShare
 
 pathway_app = typer.Typer(
@@ -33,37 +34,13 @@ pathway_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
 SHARE_SOURCE = "given on the command line (--end-use-share)"
 
 
 #: Line colours of the scenarios, in order (the target is drawn in black).
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 class Scope2Method(StrEnum):
     LOCATION = "location"
     MARKET = "market"
-
-
-def _database() -> Database:
-    return Database.shared(get_settings())
-
-
-@contextmanager
-def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
-    """Render parkloop errors and exit non-zero, as the main ``parkloop`` command does."""
-    try:
-        yield
-    except ParkloopError as exc:
-        if fmt is OutputFormat.JSON:
-            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
-        else:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-        raise typer.Exit(code=1) from None
 
 
 def parse_milestone(text: str) -> tuple[int, float]:

@@ -8,22 +8,24 @@ which imports this one).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from parkloop.errors import ParkloopError, ValidationError
+from parkloop.cli_common import (
+    FormatOption,
+    OutputFormat,
+    out,
+)
+from parkloop.cli_common import database as _database
+from parkloop.cli_common import errors as _errors
 from parkloop.reference.measures import FIGURE_FIELDS, Measure
 from parkloop.services import toolbox as toolbox_service
-from parkloop.services.database import Database
-from parkloop.settings import get_settings
 from parkloop.toolbox.macc import macc_svg
 from parkloop.toolbox.model import (
     CompanyRecommendations,
@@ -38,14 +40,7 @@ toolbox_app = typer.Typer(
     help="The toolbox: technical measures, recommendations for companies and parks, the MACC.",
     no_args_is_help=True,
 )
-out = Console()
-err = Console(stderr=True)
 SHARE_SOURCE = "given on the command line (--end-use-share)"
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 class Case(StrEnum):
@@ -54,45 +49,10 @@ class Case(StrEnum):
     HIGH = "high"
 
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")
-]
 CatalogueOption = Annotated[
     Path | None,
     typer.Option("--catalogue", help="A catalogue file of your own, added to the built-in one"),
 ]
-
-
-def _database() -> Database:
-    return Database.shared(get_settings())
-
-
-@contextmanager
-def _errors(fmt: OutputFormat = OutputFormat.TABLE) -> Iterator[None]:
-    """Render parkloop errors and exit non-zero (as ``parkloop.cli`` does)."""
-    try:
-        yield
-    except ValidationError as exc:
-        if fmt is OutputFormat.JSON:
-            payload = {
-                "code": exc.code,
-                "message": exc.summary().splitlines()[0],
-                "details": [asdict(i) for i in exc.issues],
-                "truncated": exc.truncated,
-            }
-            print(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
-        else:
-            head, *lines = exc.summary().splitlines()
-            err.print(f"[bold red]{head}[/]", soft_wrap=True)
-            for line in lines:
-                err.print(line, soft_wrap=True, markup=False, highlight=False)
-        raise typer.Exit(code=2) from None
-    except ParkloopError as exc:
-        if fmt is OutputFormat.JSON:
-            print(json.dumps({"error": {"code": exc.code, "message": str(exc)}}))
-        else:
-            err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=1) from None
 
 
 def _json(document: Any) -> None:
