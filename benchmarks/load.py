@@ -8,8 +8,9 @@ Starts ``uvicorn`` with ``--workers`` processes on the database named by
 ``PARKLOOP_TEST_POSTGRES_URL`` (or ``PARKLOOP_DATABASE_URL``), loads the demo park with its demo
 accounts, signs every virtual user in as a company member, then has each user loop over a
 browsing mix (park page, company page, synergy board, inventory, toolbox; API reads of flows,
-companies and the report) without pauses for the given time. Prints requests per second, the
-error count and latency percentiles [ms] for pages and for API reads. Asserts nothing.
+companies and the report), pausing between requests as a reader does (``--think``). Prints
+requests per second, the error count and latency percentiles [ms] for pages and for API reads.
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ async def sign_in(client: httpx2.AsyncClient, email: str) -> None:
 
 
 async def user(
+    think: tuple[float, float],
     base: str,
     email: str,
     park: str,
@@ -92,6 +94,8 @@ async def user(
                 errors.append(f"{type(exc).__name__} {path}")
                 continue
             samples[kind].append((time.perf_counter() - start) * 1000)
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -105,7 +109,14 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        default="1,3",
+        help="seconds a user pauses between requests, drawn uniformly from MIN,MAX (0,0: none)",
+    )
     args = parser.parse_args()
+    low, high = (float(x) for x in args.think.split(","))
+    think = (low, high)
     url = os.environ.get("PARKLOOP_TEST_POSTGRES_URL") or os.environ.get("PARKLOOP_DATABASE_URL")
     if not url:
         print("set PARKLOOP_DATABASE_URL or run under scripts/with-postgres.sh", file=sys.stderr)
@@ -157,7 +168,7 @@ def main() -> int:
             until = time.monotonic() + args.seconds
             await asyncio.gather(
                 *(
-                    user(base, members[i % len(members)], park, until, samples, errors)
+                    user(think, base, members[i % len(members)], park, until, samples, errors)
                     for i in range(args.users)
                 )
             )
@@ -170,7 +181,8 @@ def main() -> int:
         server.wait(timeout=30)
     total = len(samples["page"]) + len(samples["api"])
     print(
-        f"load test · {args.users} users · {args.workers} workers · PostgreSQL · "
+        f"load test · {args.users} users (think {args.think} s) · {args.workers} workers · "
+        "PostgreSQL · "
         f"{elapsed:.0f} s · Python {sys.version.split()[0]}"
     )
     print(f"requests: {total} ({total / elapsed:.1f} per s), errors: {len(errors)}")

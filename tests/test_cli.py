@@ -24,6 +24,8 @@ COMMANDS = [
     "inventory",
     "user",
     "heat",
+    "backup",
+    "restore",
 ]
 
 
