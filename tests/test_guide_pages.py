@@ -54,6 +54,7 @@ def test_the_park_report_renders_as_html_and_pdf_with_the_readers_view(setup: Se
     data = guide.report_data(s.database, s.member.viewer, s.park, dt.date(2026, 1, 1))
     assert data.certification.level is not None
     assert data.inventory and data.factors
+    assert data.pathway and all(p.target_t_co2e is not None for p in data.pathway)
     again = guide.report_data(s.database, s.member.viewer, s.park, dt.date(2026, 1, 1))
     assert guide.report_pdf(s.database, s.member.viewer, s.park, data.generated_for) == (
         guide.report_pdf(s.database, s.member.viewer, s.park, again.generated_for)

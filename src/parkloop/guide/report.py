@@ -269,13 +269,29 @@ def _pathway(data: ReportData) -> Section:
     if not points:
         return Section("pathway", title, (Paragraph("No pathway was given."),))
     first = points[0]
-    rows = tuple(
+    if any(p.target_t_co2e is not None for p in points):
+        rows = tuple(
+            (
+                str(p.year),
+                format_number(p.t_co2e),
+                "" if p.target_t_co2e is None else format_number(p.target_t_co2e),
+                "" if p.target_t_co2e is None else format_number(p.t_co2e - p.target_t_co2e),
+            )
+            for p in points
+        )
+        note = Paragraph(
+            "Emissions of the park per year along its pathway against its target; a positive "
+            "gap means the park is short of the target."
+        )
+        headers = ("Year", "Emissions [t CO2e]", "Target [t CO2e]", "Gap [t CO2e]")
+        return Section("pathway", title, (note, Table(headers, rows, (False, True, True, True))))
+    changes = tuple(
         (str(p.year), format_number(p.t_co2e), _change(p.t_co2e, first.t_co2e)) for p in points
     )
     note = Paragraph(
         f"Emissions of the park per year along its pathway, and the change from {first.year}."
     )
-    table = Table(("Year", "Emissions [t CO2e]", "Change"), rows, (False, True, True))
+    table = Table(("Year", "Emissions [t CO2e]", "Change"), changes, (False, True, True))
     return Section("pathway", title, (note, table))
 
 

@@ -87,10 +87,11 @@ class MeasureRow:
 
 @dataclass(frozen=True)
 class PathwayPoint:
-    """A point of the park's emission pathway [t CO2e in that year]."""
+    """A point of the park's emission pathway [t CO2e in that year], and its target if set."""
 
     year: int
     t_co2e: float
+    target_t_co2e: float | None = None
 
 
 @dataclass(frozen=True)

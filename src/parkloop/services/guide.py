@@ -18,6 +18,7 @@ from parkloop.guide.report_data import (
     InventoryYear,
     KeyFigure,
     MeasureRow,
+    PathwayPoint,
     ReportData,
     SankeyLink,
 )
@@ -25,7 +26,15 @@ from parkloop.guide.report_data import (
     SynergyRow as ReportSynergy,
 )
 from parkloop.guide.steps import Guide, Progress, load_guide, progress
-from parkloop.services import certification, dashboard, impact, inventory, pipeline, toolbox
+from parkloop.services import (
+    certification,
+    dashboard,
+    impact,
+    inventory,
+    pathway,
+    pipeline,
+    toolbox,
+)
 from parkloop.services.accounts import Account
 from parkloop.services.database import Database
 from parkloop.services.views import park_view
@@ -150,6 +159,11 @@ def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> R
             record = certification.certificate(database, decided.certificate_code)
             status = CertificationStatus(record.level, record.valid_until, record.standard)
     _, guide_state = guide_progress(database, viewer, park)
+    points: tuple[PathwayPoint, ...] = ()
+    planned = pathway.park_pathway(database, park, today=on)
+    if planned.comparison.pathways:
+        first = planned.comparison.pathways[0]
+        points = tuple(PathwayPoint(y.year, y.emissions_tco2e, y.target_tco2e) for y in first.years)
     factors = tuple(
         FactorUsed(f.name, f.value, f.unit, " ".join(f.source.split()))
         for f in result.factors.values()
@@ -165,6 +179,7 @@ def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> R
         flows=flows,
         synergies=synergies,
         measures=measures,
+        pathway=points,
         certification=status,
         guide_progress=guide_state,
         factors=factors,
