@@ -26,6 +26,7 @@ COMMANDS = [
     "heat",
     "backup",
     "restore",
+    "certify",
 ]
 
 

@@ -410,12 +410,14 @@ def heat_pinch_command(
 def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from parkloop.cli_backup import backup_command, restore_command
+    from parkloop.cli_certify import certify_app
     from parkloop.cli_climate import inventory_app
     from parkloop.cli_heat_site import heat_site_command
     from parkloop.cli_pathway import pathway_app
     from parkloop.cli_toolbox import toolbox_app
 
     app.add_typer(inventory_app)
+    app.add_typer(certify_app, name="certify")
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
     app.add_typer(pathway_app)

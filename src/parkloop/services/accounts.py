@@ -409,3 +409,18 @@ def require_role(account: Account | None, role: Role, park: str | None = None) -
         where = f" of {park}" if park else ""
         raise Forbidden(f"this needs the {role.value.replace('_', ' ')} role{where}")
     return account
+
+
+def account_for_operator(database: Database, email: str) -> Account:
+    """The account of ``email`` for a command run on the server by its operator.
+
+    The operator already holds the database; the command still acts with that account's roles
+    only, so every permission rule applies as on the web.
+    """
+    with database.reader() as session:
+        user = session.scalars(
+            select(UserRow).where(UserRow.email == email.strip().lower())
+        ).first()
+        if user is None or not user.is_active:
+            raise Unauthenticated(f"no active account for {email}; see `parkloop user add`")
+        return _account(session, user, None)
