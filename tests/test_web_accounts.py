@@ -138,9 +138,10 @@ def test_every_page_carries_the_security_headers(site: Site) -> None:
         response = site.client.get(path)
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value, (path, name)
-    assert "HttpOnly" in site.client.get("/login").headers.get("set-cookie", "") or (
-        site.client.cookies.get(CSRF_COOKIE)
-    )
+    with TestClient(site.client.app) as fresh:
+        cookie = fresh.get("/login").headers["set-cookie"]
+    assert cookie.startswith(f"{CSRF_COOKIE}=") and "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
 
 
 def test_a_facilitator_invites_a_company_member_who_joins_once(site: Site) -> None:

@@ -7,7 +7,6 @@ the ``pathway`` command at the top level. The chart is a hand-built SVG (:func:`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,11 +21,11 @@ from parkloop.cli_common import (
 )
 from parkloop.cli_common import database as _database
 from parkloop.cli_common import errors as _errors
+from parkloop.cli_toolbox import parse_end_use_shares
 from parkloop.climate.pathway import Pathway
 from parkloop.climate.pathway_svg import pathway_svg
 from parkloop.services import pathway as pathway_service
 from parkloop.services.pathway import ParkPathway
-from parkloop.toolbox.model import EndUseShare
 
 pathway_app = typer.Typer(
     help="A park's pathway to climate neutrality: target, scenarios and the gap.",
@@ -34,7 +33,6 @@ pathway_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-SHARE_SOURCE = "given on the command line (--end-use-share)"
 
 
 #: Line colours of the scenarios, in order (the target is drawn in black).
@@ -60,24 +58,6 @@ def parse_milestone(text: str) -> tuple[int, float]:
             "2045:1.0",
             param_hint="--target",
         ) from None
-
-
-def _parse_shares(items: Sequence[str]) -> list[EndUseShare]:
-    shares = []
-    for item in items:
-        head, sep, number = item.rpartition("=")
-        carrier, colon, end_use = head.partition(":")
-        try:
-            value = float(number)
-        except ValueError:
-            value = None
-        if not sep or not colon or value is None:
-            raise typer.BadParameter(
-                f"{item!r}: write carrier:end_use=fraction, e.g. electricity:compressed_air=0.1",
-                param_hint="--end-use-share",
-            )
-        shares.append(EndUseShare(carrier.strip(), end_use.strip(), value, SHARE_SOURCE))
-    return shares
 
 
 def _t(value: float | None) -> str:
@@ -219,7 +199,7 @@ def pathway_command(
     """
     milestones = [parse_milestone(t) for t in target] if target else None
     with _errors(fmt):
-        shares = _parse_shares(end_use_share or [])
+        shares = parse_end_use_shares(end_use_share or [])
         result = pathway_service.park_pathway(
             _database(),
             park,

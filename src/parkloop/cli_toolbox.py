@@ -88,7 +88,8 @@ def _parse_prices(items: Sequence[str]) -> dict[str, float]:
     return prices
 
 
-def _parse_shares(items: Sequence[str]) -> list[EndUseShare]:
+def parse_end_use_shares(items: Sequence[str]) -> list[EndUseShare]:
+    """``carrier:end_use=fraction`` options as end-use shares given on the command line."""
     shares = []
     for item in items:
         head, sep, number = item.rpartition("=")
@@ -299,7 +300,7 @@ def recommend_command(
     """
     with _errors(fmt):
         costs = _costs(price or [], discount_rate)
-        shares = _parse_shares(end_use_share or [])
+        shares = parse_end_use_shares(end_use_share or [])
         if company is not None:
             if macc_path is not None:
                 raise typer.BadParameter("the MACC is drawn for a park: leave out --company")

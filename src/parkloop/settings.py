@@ -50,6 +50,7 @@ class Settings(BaseSettings):
         default=15, gt=0, description="Window over which failed sign-ins are counted"
     )
     reset_token_minutes: int = Field(default=60, gt=0, description="Password reset link lifetime")
+    # A product choice, not a figure from a standard: two weeks covers a holiday absence.
     invitation_days: int = Field(default=14, gt=0, description="Invitation link lifetime")
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Address used in links sent by e-mail"

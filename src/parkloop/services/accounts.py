@@ -28,7 +28,7 @@ from parkloop.errors import (
 )
 from parkloop.services import mail
 from parkloop.services.database import Database
-from parkloop.services.users import _HASHER, check_password, memberships_of
+from parkloop.services.users import _HASHER, check_password, memberships_of, password_matches
 from parkloop.settings import Settings, get_settings
 from parkloop.store import repo
 from parkloop.store.tables import (
@@ -121,12 +121,7 @@ def sign_in(
     with database.transaction() as session:
         _check_rate(session, email, address, settings)
         user = session.scalars(select(UserRow).where(UserRow.email == email)).first()
-        ok = False
-        if user is not None and user.is_active and user.password_hash:
-            try:
-                ok = _HASHER.verify(user.password_hash, password)
-            except Exception:  # argon2 raises several types for a mismatch or a bad hash
-                ok = False
+        ok = user is not None and user.is_active and password_matches(user.password_hash, password)
         if not ok or user is None:
             session.add(LoginAttemptRow(email=email, address=address, at=_now()))
     if not ok or user is None:
@@ -321,7 +316,7 @@ def accept_invitation(database: Database, token: str, name: str, password: str) 
             user = UserRow(email=row.email, name=name.strip(), password_hash=_HASHER.hash(password))
             session.add(user)
             session.flush()
-        elif not (user.password_hash and _verify(user.password_hash, password)):
+        elif not password_matches(user.password_hash, password):
             raise Unauthenticated(
                 f"an account for {row.email} exists: enter its password to accept the invitation"
             )
@@ -340,13 +335,6 @@ def accept_invitation(database: Database, token: str, name: str, password: str) 
                 )
             )
         row.accepted_at = _now()
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(password_hash, password)
-    except Exception:  # argon2 raises several types for a mismatch or a bad hash
-        return False
 
 
 # --- password reset ----------------------------------------------------------------------------

@@ -49,16 +49,21 @@ def create_user(database: Database, email: str, name: str, password: str) -> Use
     return User(email, name.strip())
 
 
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` hashes to ``password_hash`` (False for no or a broken hash)."""
+    if not password_hash:
+        return False
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def verify_password(database: Database, email: str, password: str) -> bool:
     """True when ``password`` is the account's password (and the account is active)."""
     with database.reader() as session:
         row = session.scalars(select(UserRow).where(UserRow.email == email.lower())).first()
-        if row is None or not row.is_active or row.password_hash is None:
-            return False
-        try:
-            return _HASHER.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return row is not None and row.is_active and password_matches(row.password_hash, password)
 
 
 def add_membership(database: Database, membership: Membership) -> None:
