@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from parkloop.domain.models import Company, Direction, Flow
@@ -45,20 +45,80 @@ def _run_partition(
     return matcher.match_prepared(prepared, options, supply_ids=ids)
 
 
+Progress = Callable[[int, int], None]
+"""Called with (supplies ranked so far, supplies in all) after each partition."""
+
+
+def _in_flow_order(
+    flows: Sequence[Flow], batches: Sequence[list[MatchResult]]
+) -> list[MatchResult]:
+    by_id = {r.supply_flow_id: r for batch in batches for r in batch}
+    return [by_id[f.id] for f in flows if f.direction is Direction.SUPPLY]
+
+
+def match_in_parts(
+    matcher: Matcher,
+    companies: Sequence[Company],
+    flows: Sequence[Flow],
+    options: MatchOptions | None = None,
+    progress: Progress | None = None,
+) -> list[MatchResult]:
+    """Match in-process, partition by partition, reporting progress after each one.
+
+    The results equal :meth:`Matcher.match` (each supply is ranked against the same prepared
+    indexes whichever partition it is in); only the order of the work differs.
+    """
+    options = options or MatchOptions()
+    prepared = matcher.prepare(companies, flows)
+    parts = partitions(companies, flows)
+    total = sum(len(ids) for ids in parts)
+    done = 0
+    batches: list[list[MatchResult]] = []
+    if progress:
+        progress(0, total)
+    for ids in parts:
+        batches.append(matcher.match_prepared(prepared, options, supply_ids=ids))
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    return _in_flow_order(flows, batches)
+
+
 def match_on_dask(
     client: Any,
     matcher: Matcher,
     companies: Sequence[Company],
     flows: Sequence[Flow],
     options: MatchOptions | None = None,
+    progress: Progress | None = None,
 ) -> list[MatchResult]:
-    """Match every supply on the Dask cluster behind ``client``; results in flow order."""
+    """Match every supply on the Dask cluster behind ``client``; results in flow order.
+
+    ``progress`` is called as partitions come back from the cluster, in whatever order they
+    finish.
+    """
+    from distributed import as_completed
+
     options = options or MatchOptions()
     prepared = matcher.prepare(companies, flows)
     shared_matcher, shared_index = client.scatter([matcher, prepared], broadcast=True)
-    futures = [
-        client.submit(_run_partition, shared_matcher, shared_index, options, ids, pure=False)
-        for ids in partitions(companies, flows)
-    ]
-    by_id = {r.supply_flow_id: r for batch in client.gather(futures) for r in batch}
-    return [by_id[f.id] for f in flows if f.direction is Direction.SUPPLY]
+    parts = partitions(companies, flows)
+    total = sum(len(ids) for ids in parts)
+    sizes = {}
+    futures = []
+    for ids in parts:
+        future = client.submit(
+            _run_partition, shared_matcher, shared_index, options, ids, pure=False
+        )
+        sizes[future.key] = len(ids)
+        futures.append(future)
+    if progress:
+        progress(0, total)
+    done = 0
+    batches: list[list[MatchResult]] = []
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        batches.append(future.result())
+        done += sizes[future.key]
+        if progress:
+            progress(done, total)
+    return _in_flow_order(flows, batches)

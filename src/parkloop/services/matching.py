@@ -10,6 +10,7 @@ from parkloop.domain.synergy import SynergyStatus
 from parkloop.io.read import read_sheet_files
 from parkloop.io.validate import validate_workbook
 from parkloop.matching.cases import CaseLibrary, read_cases
+from parkloop.matching.distributed import Progress, match_in_parts, match_on_dask
 from parkloop.matching.engine import Matcher, MatchOptions, MatchResult
 from parkloop.matching.feedback import Decision, Feedback, resource_keys
 from parkloop.matching.index import flow_text
@@ -77,31 +78,35 @@ def match_workbook(
     cases_path: Path | None = None,
     engine: str = "local",
     feedback: Feedback | None = None,
+    progress: Progress | None = None,
 ) -> list[MatchResult]:
     """Match a workbook in-process (``local``) or on Dask (``dask``).
 
     The Dask scheduler is ``PARKLOOP_DASK_ADDRESS``; without it a local cluster is started.
+    ``progress(done, total)`` is called as supplies are ranked (by partition); the results do
+    not depend on it.
     """
     matcher = build_matcher(cases_path, feedback)
     if engine == "local":
-        return matcher.match(workbook.companies, workbook.flows, options)
+        if progress is None:
+            return matcher.match(workbook.companies, workbook.flows, options)
+        return match_in_parts(matcher, workbook.companies, workbook.flows, options, progress)
     if engine != "dask":
         raise ValueError(f"unknown engine {engine!r}; choose one of: local, dask")
     from distributed import Client, LocalCluster
 
-    from parkloop.matching.distributed import match_on_dask
-
+    companies, flows = workbook.companies, workbook.flows
     address = get_settings().dask_address
     if address:
         with Client(address) as client:  # type: ignore[no-untyped-call]
-            return match_on_dask(client, matcher, workbook.companies, workbook.flows, options)
+            return match_on_dask(client, matcher, companies, flows, options, progress)
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
-        return match_on_dask(client, matcher, workbook.companies, workbook.flows, options)
+        return match_on_dask(client, matcher, companies, flows, options, progress)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def match_park(
     options: MatchOptions,
     cases_path: Path | None = None,
     engine: str = "local",
+    progress: Progress | None = None,
 ) -> StoredRun:
     """Match every supply flow of a stored park and replace the park's stored matches."""
     workbook = park_workbook(database, park)
@@ -127,6 +133,7 @@ def match_park(
         cases_path=cases_path,
         engine=engine,
         feedback=stored_feedback(database),
+        progress=progress,
     )
     with database.transaction() as session:
         stored = repo.replace_matches(session, repo.get_park(session, park), results)
