@@ -7,11 +7,14 @@ two models are reported the same way.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from parkloop.optimise.prepare import ExcludedLink, FloatArray, Prepared
+from parkloop.optimise.problem import ParkProblem
 
 BUILT = 0.5  # a binary above this value counts as 1
 TINY = 1e-6  # flows, capacities and outputs below this are reported as 0
@@ -184,3 +187,119 @@ def write_back(
         mip_gap=mip_gap,
         solve_time_s=solve_time_s,
     )
+
+
+@dataclass(frozen=True)
+class BalanceCheck:
+    """Limits recomputed from a solution's flows; ``violations`` is empty when all hold."""
+
+    checked: int
+    violations: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every recomputed limit holds."""
+        return not self.violations
+
+
+def _over(total: float, limit: float, tolerance: float) -> bool:
+    return total > limit + tolerance * max(1.0, abs(limit))
+
+
+def check_balances(
+    problem: ParkProblem,
+    solution: Solution,
+    *,
+    groups: Mapping[str, tuple[Sequence[str], float]] | None = None,
+    tolerance: float = 1e-6,
+) -> BalanceCheck:
+    """Recompute supplies, demands, link bounds and asset capacities from the flows.
+
+    Independent of the model: only the problem's own figures and the flows, build decisions,
+    capacities and outputs in ``solution`` are used.
+
+    Parameters
+    ----------
+    problem : ParkProblem
+        The problem the solution belongs to.
+    solution : Solution
+        A solution with flows (one without a solution is checked trivially).
+    groups : mapping, optional
+        Further limits: name -> (link ids, largest total flow [unit/yr]), e.g. a demand flow
+        that several links serve.
+    tolerance : float
+        Relative slack allowed on each limit [-].
+
+    Returns
+    -------
+    BalanceCheck
+        How many limits were checked and a sentence for each one that does not hold.
+
+    Examples
+    --------
+    >>> from parkloop.optimise.problem import CandidateLink, Site
+    >>> problem = ParkProblem(
+    ...     sites=(Site("A", supply={"ash": 50.0}), Site("B", demand={"ash": 80.0})),
+    ...     links=(CandidateLink("A-B", "A", "B", "ash", 100.0, -1.0, 0.0),),
+    ... )
+    >>> flowing = LinkResult("A-B", "A", "B", "ash", True, 60.0, -60.0, 0.0)
+    >>> solution = Solution("ok", "optimal", -60.0, -60.0, 0.0, (flowing,), (), ())
+    >>> check_balances(problem, solution).violations
+    ("supply of 'ash' at 'A': 60 > 50",)
+    """
+    problem_links = {link.id: link for link in problem.links}
+    sites = {site.id: site for site in problem.sites}
+    flows = {result.id: result for result in solution.links}
+    out_of: dict[tuple[str, str], float] = defaultdict(float)
+    into: dict[tuple[str, str], float] = defaultdict(float)
+    through: dict[str, float] = defaultdict(float)
+    problems: list[str] = []
+    checked = 0
+    for result in solution.links:
+        link = problem_links.get(result.id)
+        if link is None:
+            problems.append(f"link {result.id!r} is not a candidate of the problem")
+            continue
+        checked += 3
+        if result.flow < 0:
+            problems.append(f"link {result.id!r}: negative flow {result.flow:g}")
+        if _over(result.flow, link.max_flow, tolerance):
+            problems.append(f"link {result.id!r}: flow {result.flow:g} > {link.max_flow:g}")
+        if result.flow > TINY and not result.built:
+            problems.append(f"link {result.id!r}: flow {result.flow:g} on a link not built")
+        out_of[(link.from_id, link.resource)] += result.flow
+        into[(link.to_id, link.resource)] += result.flow
+        if link.via is not None:
+            through[link.via] += result.flow
+    for (node, resource), total in sorted(out_of.items()):
+        if node in sites:
+            checked += 1
+            limit = sites[node].supply.get(resource, 0.0)
+            if _over(total, limit, tolerance):
+                problems.append(f"supply of {resource!r} at {node!r}: {total:g} > {limit:g}")
+    for (node, resource), total in sorted(into.items()):
+        if node in sites:
+            checked += 1
+            limit = sites[node].demand.get(resource, 0.0)
+            if _over(total, limit, tolerance):
+                problems.append(f"demand of {resource!r} at {node!r}: {total:g} > {limit:g}")
+    assets = {result.id: result for result in solution.assets}
+    for asset in problem.assets:
+        found = assets.get(asset.id)
+        capacity = found.capacity if found is not None else 0.0
+        built = found is not None and found.built
+        if asset.kind == "heat_network_link":
+            output = through[asset.id]
+        else:
+            output = out_of[(asset.id, asset.output_resource)]
+        checked += 2
+        if _over(output, asset.output_per_capacity * capacity, tolerance):
+            problems.append(f"asset {asset.id!r}: output {output:g} exceeds its capacity")
+        if _over(capacity, asset.capacity_max if built else 0.0, tolerance):
+            problems.append(f"asset {asset.id!r}: capacity {capacity:g} above its bound")
+    for name, (members, limit) in sorted((groups or {}).items()):
+        checked += 1
+        total = sum(flows[m].flow for m in members if m in flows)
+        if _over(total, limit, tolerance):
+            problems.append(f"{name}: {total:g} > {limit:g}")
+    return BalanceCheck(checked, tuple(problems))
