@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import replace
 from datetime import date
@@ -18,8 +19,18 @@ from parkloop.errors import ConfigurationError, NotFound, ReferenceDataError
 from parkloop.guide import FEATURES, load_guide, progress
 from parkloop.guide.charts import BarItem, bar_layout, format_number, sankey_layout
 from parkloop.guide.fonts import SHIPPED, FontFiles, find_unicode_font
+from parkloop.guide.map_chart import (
+    MapLink,
+    MapSite,
+    exchange_rows,
+    map_layout,
+    map_svg,
+    nice_length,
+)
+from parkloop.guide.pdf_charts import macc_layout
 from parkloop.guide.report import (
     CertificationStatus,
+    Chart,
     FactorUsed,
     FlowChart,
     InventoryYear,
@@ -34,6 +45,8 @@ from parkloop.guide.report import (
     render_pdf,
 )
 from parkloop.guide.steps import all_ticks
+from parkloop.matching.geo import haversine_km
+from parkloop.toolbox.macc import Macc, MaccItem, macc_curve, macc_svg
 
 GUIDE_FILE = Path(__file__).resolve().parent.parent / "src/parkloop/reference/data/guide.yaml"
 TOPICS = [
@@ -58,6 +71,12 @@ SECTIONS = [
     "sources",
 ]
 POLISH = "Zakład Łódź Żółć Sp. z o.o."
+# Three sites about 1-2 km apart near Gdańsk harbour (fictional companies).
+SITES = (
+    MapSite("C01", 54.3950, 18.6600),
+    MapSite("C02", 54.4030, 18.6800),
+    MapSite("C03", 54.3900, 18.6900),
+)
 
 
 # --- the shipped guide ---------------------------------------------------------------------
@@ -377,6 +396,11 @@ def _data(park_name: str = "Hamnparken", **changes: Any) -> ReportData:
         certification=CertificationStatus("silver", date(2028, 12, 31), "Green Industrial Area"),
         guide_progress=progress(guide, ticks),
         factors=(FactorUsed("grid electricity", 0.66, "t CO2e/MWh", "EEA (2024), table 2"),),
+        map_sites=SITES,
+        map_links=(
+            MapLink("C01", "C02", "Waste heat", "implemented", "CHP plant", "Greenhouse"),
+            MapLink("C02", "C03", "CO2", "negotiating"),
+        ),
     )
     return replace(data, **changes)
 
@@ -402,7 +426,9 @@ def test_html_contains_each_section() -> None:
     for section in SECTIONS:
         assert f'<section id="{section}">' in html
     assert "Report date: 2026-03-31" in html
-    assert html.count("<svg") == 3  # two Sankey diagrams and the synergy bars
+    # the flows map, two Sankey diagrams, the synergy bars and the MACC
+    assert html.count("<svg") == 5
+    assert 'class="chart map"' in html and "Marginal abatement cost curve" in html
     assert "Gdańsk" in html and POLISH in html
     assert "<link" not in html and "<script" not in html  # self-contained, no scripts
 
@@ -504,3 +530,128 @@ def test_font_lookup_prefers_dejavu(tmp_path: Path) -> None:
     found = find_unicode_font([tmp_path])
     assert found.family == "DejaVuSans" and found.bold is None
     assert "Bitstream Vera" in found.licence
+
+
+# --- the flows map -------------------------------------------------------------------------
+
+
+def test_map_projection_keeps_distances_north_up_and_east_right() -> None:
+    layout = map_layout(SITES)
+    dots = {dot.id: dot for dot in layout.dots}
+    by_id = {site.id: site for site in SITES}
+    for a, b in (("C01", "C02"), ("C01", "C03"), ("C02", "C03")):
+        drawn_km = math.dist((dots[a].x, dots[a].y), (dots[b].x, dots[b].y)) / layout.units_per_km
+        great_circle = float(haversine_km(by_id[a].lat, by_id[a].lon, by_id[b].lat, by_id[b].lon))
+        assert drawn_km == pytest.approx(great_circle, rel=2e-3), (a, b)
+    assert dots["C02"].y < dots["C01"].y, "north is up"
+    assert dots["C03"].x > dots["C01"].x, "east is right"
+    for dot in layout.dots:
+        assert layout.margin <= dot.x <= layout.width - layout.margin
+        assert layout.margin <= dot.y <= layout.height - layout.margin
+    bar = layout.scale_bar
+    assert bar.length == pytest.approx(bar.km * layout.units_per_km)
+    assert bar.label == f"{format_number(bar.km)} km"
+
+
+def test_map_lines_arrows_and_legend() -> None:
+    links = (
+        MapLink("C01", "C02", "Heat", "implemented"),
+        MapLink("C01", "C02", "Steam", "contacted"),
+        MapLink("C02", "C01", "Water", "identified"),
+        MapLink("C03", "C03", "Self", "identified"),  # not drawable
+    )
+    layout = map_layout(SITES, links)
+    assert [(line.source, line.target) for line in layout.lines] == [("C01", "C02"), ("C02", "C01")]
+    there, back = layout.lines
+    assert there.resources == ("Heat", "Steam") and not there.dashed, "one implemented: solid"
+    assert back.dashed and back.colour != there.colour
+    assert math.dist((there.x0, there.y0), (back.x1, back.y1)) == pytest.approx(6.0), "apart"
+    tip = there.arrow[0]
+    assert math.dist(tip, (there.x1, there.y1)) < math.dist(tip, (there.x0, there.y0))
+    assert [text for _, _, text in layout.legend] == ["implemented", "in progress"]
+    rows = exchange_rows(layout, links[:1])
+    assert rows == (("C01", "C02", "Heat", "implemented", format_number(there.distance_km)),)
+
+
+def test_map_of_one_site_and_bad_input() -> None:
+    single = map_layout([MapSite("X", 60.0, 25.0)])
+    assert single.dots[0].x == pytest.approx((single.width - 24.0) / 2)
+    assert single.lines == () and single.legend == ()
+    with pytest.raises(ValueError, match="at least one site"):
+        map_layout([])
+    with pytest.raises(ValueError, match="unique site ids"):
+        map_layout([SITES[0], SITES[0]])
+    with pytest.raises(ValueError, match="no site 'C09'"):
+        map_layout(SITES, [MapLink("C01", "C09", "Heat", "identified")])
+    assert [nice_length(x) for x in (0.73, 1.0, 9.99, 250.0)] == [0.5, 1.0, 5.0, 200.0]
+
+
+def test_map_svg_escapes_ids_and_report_data_checks_the_map() -> None:
+    evil = "<b>C9</b>"
+    svg = map_svg(map_layout([MapSite(evil, 54.0, 18.0)]))
+    assert "<b>" not in svg and "&lt;b&gt;C9&lt;/b&gt;" in svg
+    with pytest.raises(ValueError, match=r"map_sites\[0\] \(C01\): lat 91\.0"):
+        _data(map_sites=(MapSite("C01", 91.0, 18.0),), map_links=())
+    with pytest.raises(ValueError, match=r"map_sites\[1\]: site id 'C01' is repeated"):
+        _data(map_sites=(SITES[0], SITES[0]), map_links=())
+    with pytest.raises(ValueError, match=r"map_links\[0\] names 'C07'"):
+        _data(map_links=(MapLink("C01", "C07", "Heat", "identified"),))
+    flows = next(s for s in assemble(_data(map_sites=(), map_links=())) if s.id == "flows")
+    assert "no flows map" in flows.blocks[0].text  # type: ignore[union-attr]
+
+
+# --- the MACC in the measures section ------------------------------------------------------
+
+
+def _macc_chart(data: ReportData) -> Chart | None:
+    section = next(s for s in assemble(data) if s.id == "measures")
+    return next((b for b in section.blocks if isinstance(b, Chart)), None)
+
+
+def test_costed_measures_give_a_macc_built_by_macc_curve() -> None:
+    measures = (
+        MeasureRow("HP-01", "Industrial heat pump", 1200.0, 35.0, "4 companies", 800.0),
+        MeasureRow("LED", "LED lighting", 50.0, -40.0, "park"),
+        MeasureRow("PV-01", "Rooftop PV", None, None),
+        MeasureRow("EB", "Electric boiler", -10.0, 20.0),  # adds emissions: no bar
+    )
+    chart = _macc_chart(_data(measures=measures))
+    assert chart is not None and isinstance(chart.layout, Macc)
+    expected = macc_curve(
+        [
+            MaccItem("HP-01", "Industrial heat pump", 800.0, 35.0),
+            MaccItem("LED", "LED lighting", 50.0, -40.0),
+        ],
+        omitted=["PV-01: not costed", "EB: no emissions avoided to draw"],
+    )
+    assert chart.layout == expected, "the costed part of HP-01 is its bar's width"
+    assert chart.svg == macc_svg(expected, title="Cost per tonne against cumulative abatement")
+
+
+def test_without_costed_measures_the_section_says_what_is_missing() -> None:
+    data = _data(
+        measures=(MeasureRow("PV-01", "Rooftop PV", None, None, "park"),),
+        costing_missing=("energy prices per carrier", "a discount rate"),
+    )
+    assert _macc_chart(data) is None
+    section = next(s for s in assemble(data) if s.id == "measures")
+    text = section.blocks[0].text  # type: ignore[union-attr]
+    assert text.startswith("No measure is costed yet")
+    assert "energy prices per carrier; a discount rate" in text
+    html = render_html(data)
+    assert html.count("<svg") == 4 and "No measure is costed yet" in html
+
+
+def test_the_pdf_macc_layout_matches_the_svg() -> None:
+    curve = macc_curve([MaccItem("a", "A", 10.0, -20.0), MaccItem("b", "B", 30.0, 50.0)])
+    layout = macc_layout(curve)
+    rects = re.findall(
+        r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', macc_svg(curve)
+    )
+    assert len(rects) == len(layout.bars) == 2
+    for box, rect in zip(layout.bars, rects, strict=True):
+        assert (box.x, box.y, box.width, box.height) == pytest.approx(
+            tuple(float(v) for v in rect), abs=0.06
+        )
+    with pytest.raises(ValueError, match="no bars"):
+        macc_layout(macc_curve([]))

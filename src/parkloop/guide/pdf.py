@@ -1,9 +1,9 @@
 """The park report as PDF, written with fpdf2 (pure Python) and an embedded Unicode font.
 
 Layout: an A4 title page, then every section of :func:`parkloop.guide.report.assemble` with
-its paragraphs, charts (drawn with fpdf2's rectangles, polygons and text from the same
-geometry as the SVG charts) and tables; each page after the first carries the park name at
-the top and every page a page number at the bottom.
+its paragraphs, charts (drawn by :mod:`parkloop.guide.pdf_charts` with fpdf2's rectangles,
+lines, polygons and text from the same geometry as the SVG charts) and tables; each page
+after the first carries the park name at the top and every page a page number at the bottom.
 
 Deterministic output: the document's creation date is the report date (midnight UTC), the
 font subset and the file identifier depend only on the content, so the same data and font give
@@ -18,25 +18,12 @@ from datetime import UTC, datetime
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from parkloop.guide.charts import (
-    BarLayout,
-    SankeyLayout,
-    axis_labels,
-    band_outline,
-    shorten,
-)
 from parkloop.guide.fonts import FontFiles, find_unicode_font
+from parkloop.guide.pdf_charts import CHART_UNIT_MM, FAMILY, chart_height, draw_chart
 from parkloop.guide.report import Chart, Paragraph, ReportData, Section, Table
 
-FAMILY = "ReportSans"
 MARGIN_MM = 15.0
-CHART_UNIT_MM = 180.0 / 720.0  # chart drawing units are laid out 720 wide for 180 mm of page
 GREY = (90, 90, 90)
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 class _ReportPDF(FPDF):
@@ -100,60 +87,14 @@ def _title_page(pdf: _ReportPDF, title: str, place: str, date_line: str) -> None
     pdf.set_text_color(0, 0, 0)
 
 
-def _sankey(pdf: _ReportPDF, layout: SankeyLayout, x0: float, y0: float) -> None:
-    k = CHART_UNIT_MM
-    for band in layout.bands:
-        points = [(x0 + x * k, y0 + y * k) for x, y in band_outline(band)]
-        with pdf.local_context(fill_opacity=0.35):
-            pdf.set_fill_color(*_rgb(band.colour))
-            pdf.polygon(points, style="F")
-    last = max((node.column for node in layout.nodes), default=0)
-    pdf.set_font(FAMILY, "", 7)
-    for node in layout.nodes:
-        pdf.set_fill_color(*_rgb(node.colour))
-        pdf.rect(x0 + node.x * k, y0 + node.y * k, node.width * k, max(node.height, 1.0) * k, "F")
-        label = shorten(node.label, 28)
-        mid = y0 + (node.y + node.height / 2) * k + 1.0
-        if node.column < last or last == 0:
-            pdf.text(x0 + (node.x + node.width + 4) * k, mid, label)
-        else:
-            pdf.text(x0 + (node.x - 4) * k - pdf.get_string_width(label), mid, label)
-
-
-def _bars(pdf: _ReportPDF, layout: BarLayout, unit: str, x0: float, y0: float) -> None:
-    k = CHART_UNIT_MM
-    pdf.set_font(FAMILY, "", 7)
-    for row in layout.rows:
-        left, right = sorted((row.x_zero, row.x_value))
-        label = shorten(row.label)
-        mid = y0 + (row.y + layout.bar_height / 2) * k + 1.0
-        pdf.text(x0 + layout.label_width * k - pdf.get_string_width(label), mid, label)
-        pdf.set_fill_color(*_rgb(row.colour))
-        width = max(right - left, 0.5) * k
-        pdf.rect(x0 + left * k, y0 + row.y * k, width, layout.bar_height * k, "F")
-        if row.x_low is not None and row.x_high is not None:
-            pdf.line(x0 + row.x_low * k, mid - 1.0, x0 + row.x_high * k, mid - 1.0)
-    axis = y0 + layout.axis_y * k
-    pdf.line(x0 + layout.x_min * k, axis, x0 + layout.x_max * k, axis)
-    pdf.line(x0 + layout.x_zero * k, y0 + 4 * k, x0 + layout.x_zero * k, axis)
-    for x, text, anchor in axis_labels(layout, unit):
-        width = pdf.get_string_width(text)
-        shift = {"start": 0.0, "middle": width / 2, "end": width}[anchor]
-        pdf.text(x0 + x * k - shift, axis + 4.0, text)
-
-
 def _chart(pdf: _ReportPDF, chart: Chart) -> None:
-    height = chart.layout.height * CHART_UNIT_MM
+    height = chart_height(chart.layout) * CHART_UNIT_MM
     if pdf.will_page_break(height + 8):
         pdf.add_page()
     pdf.set_font(FAMILY, pdf.bold_style, 9)
     pdf.cell(0, 6, chart.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     x0, y0 = pdf.l_margin, pdf.get_y()
-    with pdf.local_context():  # colours and line widths of the chart stay inside it
-        if isinstance(chart.layout, SankeyLayout):
-            _sankey(pdf, chart.layout, x0, y0)
-        else:
-            _bars(pdf, chart.layout, chart.unit, x0, y0)
+    draw_chart(pdf, chart.layout, chart.unit, x0, y0)
     pdf.set_y(y0 + height + 3)
 
 

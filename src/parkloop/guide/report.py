@@ -9,6 +9,11 @@ sources used. :func:`assemble` turns it into an ordered tuple of :class:`Section
 (tables of formatted text and chart geometry); :func:`render_html` writes them with a Jinja2
 template and inline SVG, :func:`render_pdf` with fpdf2.
 
+The flows section opens with a map of the companies and the exchanges between them
+(:mod:`parkloop.guide.map_chart`); the measures section carries the marginal abatement cost
+curve of the costed measures, built by :func:`parkloop.toolbox.macc.macc_curve`, or says
+which inputs the costing lacks when no measure is costed.
+
 Reproducibility: the report date is part of the data (``generated_for``) and nothing reads the
 clock, so the same data give the same report, byte for byte, in both formats.
 
@@ -26,16 +31,12 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
 
 import jinja2
 
 from parkloop.guide.charts import (
     BarItem,
-    BarLayout,
-    SankeyLayout,
     SankeyLink,
     bar_layout,
     bar_svg,
@@ -44,18 +45,25 @@ from parkloop.guide.charts import (
     sankey_svg,
 )
 from parkloop.guide.fonts import FontFiles
+from parkloop.guide.map_chart import exchange_rows, map_layout, map_svg
 from parkloop.guide.report_data import (
+    Block,
     CertificationStatus,
+    Chart,
     FactorUsed,
     FlowChart,
     InventoryYear,
     KeyFigure,
     MeasureRow,
+    Paragraph,
     PathwayPoint,
     ReportData,
+    Section,
     SynergyRow,
+    Table,
 )
 from parkloop.guide.steps import StepProgress
+from parkloop.toolbox.macc import MaccItem, macc_curve, macc_svg
 
 __all__ = [
     "CertificationStatus",
@@ -82,48 +90,6 @@ DASH = "\u2013"
 
 
 # --- assembly ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of plain text."""
-
-    text: str
-    kind: ClassVar[str] = "paragraph"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of formatted text; ``numeric`` marks right-aligned columns."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    numeric: tuple[bool, ...]
-    footer: tuple[str, ...] | None = None
-    kind: ClassVar[str] = "table"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart: its geometry (drawn in the PDF) and the same chart as SVG (for HTML)."""
-
-    title: str
-    unit: str
-    layout: SankeyLayout | BarLayout
-    svg: str
-    kind: ClassVar[str] = "chart"
-
-
-Block = Paragraph | Chart | Table
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of the report: its blocks in the order they are printed."""
-
-    id: str
-    title: str
-    blocks: tuple[Block, ...]
 
 
 def _num(value: float | None) -> str:
@@ -181,17 +147,41 @@ def _inventory(data: ReportData) -> Section:
     return Section("inventory", title, (note, Table(headers, rows, (False, *([True] * 6)))))
 
 
+def _flows_map(data: ReportData) -> list[Block]:
+    if not data.map_sites:
+        return [Paragraph("No company sites were given, so there is no flows map.")]
+    layout = map_layout(data.map_sites, data.map_links)
+    blocks: list[Block] = [
+        Paragraph(
+            "Companies are dots labelled by their id, placed from their coordinates on a flat "
+            "projection around the park centre (no background map). Lines are exchanges between "
+            "them, solid when implemented and dashed while in progress; the arrowhead points to "
+            "the receiver."
+        ),
+        Chart("Flows map", "km", layout, map_svg(layout, "Flows map")),
+    ]
+    if not data.map_links:
+        blocks.append(Paragraph("No exchange between the companies on the map is under way yet."))
+        return blocks
+    headers = ("From", "To", "Resource", "Status", "Distance [km]")
+    rows = exchange_rows(layout, data.map_links)
+    blocks.append(Table(headers, rows, (False, False, False, False, True)))
+    return blocks
+
+
 def _flows(data: ReportData) -> Section:
     title = "Resource flows"
+    blocks = _flows_map(data)
     if not data.flows:
-        return Section("flows", title, (Paragraph("No resource flows were given."),))
-    blocks: list[Block] = [
+        blocks.append(Paragraph("No resource flows were given."))
+        return Section("flows", title, tuple(blocks))
+    blocks.append(
         Paragraph(
             "One diagram per unit; band widths are proportional to the flows. Flows that "
             "return to their source cannot be drawn in one direction, so such a diagram shows "
             "suppliers on the left and receivers on the right."
         )
-    ]
+    )
     for chart in data.flows:
         chart_title = chart.title or f"Flows in {chart.unit}"
         layout = sankey_layout(chart.links)
@@ -237,23 +227,63 @@ def _synergies(data: ReportData) -> Section:
     return Section("synergies", title, (note, chart, table))
 
 
+def _macc(data: ReportData) -> list[Block]:
+    items: list[MaccItem] = []
+    omitted: list[str] = []
+    for m in data.measures:
+        width = m.abatement_t_co2e_per_yr
+        width = width if m.costed_t_co2e_per_yr is None else m.costed_t_co2e_per_yr
+        if m.cost_eur_per_t_co2e is None:
+            omitted.append(f"{m.id}: not costed")
+        elif width is None or width <= 0:
+            omitted.append(f"{m.id}: no emissions avoided to draw")
+        else:
+            items.append(MaccItem(m.id, m.name, width, m.cost_eur_per_t_co2e))
+    if not items:
+        missing = "; ".join(data.costing_missing) or (
+            "none of the measures has both the emissions it avoids and a cost estimate"
+        )
+        return [
+            Paragraph(
+                "No measure is costed yet, so there is no marginal abatement cost curve (MACC). "
+                f"What the costing lacks: {missing}."
+            )
+        ]
+    curve = macc_curve(items, omitted=omitted)
+    title = "Marginal abatement cost curve [EUR/t CO2e against t CO2e/yr]"
+    svg = macc_svg(curve, title="Cost per tonne against cumulative abatement")
+    note = (
+        "Each bar is a costed measure: its width is the emissions it avoids per year, its "
+        "height the cost per tonne; bars below zero save money. Measures are not made "
+        "additive: two acting on the same end use overlap."
+    )
+    if omitted:
+        note += f" {len(omitted)} of {len(data.measures)} measures have no bar (not costed)."
+    return [Paragraph(note), Chart(title, "EUR/t CO2e", curve, svg)]
+
+
 def _measures(data: ReportData) -> Section:
     title = "Recommended measures"
     if not data.measures:
         return Section("measures", title, (Paragraph("No measures were recommended."),))
     rows = tuple(
-        (m.id, m.name, _num(m.abatement_t_co2e_per_yr), _num(m.cost_eur_per_t_co2e))
+        (
+            m.id,
+            m.name,
+            m.applies_to or DASH,
+            _num(m.abatement_t_co2e_per_yr),
+            _num(m.cost_eur_per_t_co2e),
+        )
         for m in data.measures
     )
     total = math.fsum(
         m.abatement_t_co2e_per_yr for m in data.measures if m.abatement_t_co2e_per_yr is not None
     )
-    headers = ("ID", "Measure", f"Abatement [{CO2E_PER_YR}]", "Cost [EUR/t CO2e]")
-    footer = ("", "Total of the estimated measures", format_number(total), "")
+    headers = ("ID", "Measure", "Applies to", f"Abatement [{CO2E_PER_YR}]", "Cost [EUR/t CO2e]")
+    footer = ("", "Sum of the estimates (overlaps not removed)", "", format_number(total), "")
     note = Paragraph(f"{DASH} marks a figure that could not be estimated from the park's data.")
-    return Section(
-        "measures", title, (note, Table(headers, rows, (False, False, True, True), footer))
-    )
+    table = Table(headers, rows, (False, False, False, True, True), footer)
+    return Section("measures", title, (*_macc(data), note, table))
 
 
 def _change(value: float, first: float) -> str:

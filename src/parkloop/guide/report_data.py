@@ -1,8 +1,11 @@
-"""Inputs of the park report: plain, typed values a service gathers for one park.
+"""Inputs of the park report, and the blocks its sections are made of.
 
-Every quantity carries its unit in its name ([t CO2e], [t CO2e/yr], [EUR/t CO2e]); flows are
-in the unit of their chart. :class:`ReportData` checks its numbers when it is built, so the
-renderers never meet a NaN, a negative flow or a range with low > high.
+:class:`ReportData` holds plain, typed values a service gathers for one park. Every quantity
+carries its unit in its name ([t CO2e], [t CO2e/yr], [EUR/t CO2e]); flows are in the unit of
+their chart. It checks its numbers when it is built, so the renderers never meet a NaN, a
+negative flow or a range with low > high. :class:`Section` and its blocks
+(:class:`Paragraph`, :class:`Table`, :class:`Chart`) are what
+:func:`parkloop.guide.report.assemble` makes of it for both renderers.
 """
 
 from __future__ import annotations
@@ -11,22 +14,31 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from parkloop.guide.charts import SankeyLink
+from parkloop.guide.charts import BarLayout, SankeyLayout, SankeyLink
+from parkloop.guide.map_chart import MapLayout, MapLink, MapSite
 from parkloop.guide.steps import Progress
+from parkloop.toolbox.macc import Macc
 
 __all__ = [
+    "Block",
     "CertificationStatus",
+    "Chart",
     "FactorUsed",
     "FlowChart",
     "InventoryYear",
     "KeyFigure",
+    "MapLink",
+    "MapSite",
     "MeasureRow",
+    "Paragraph",
     "PathwayPoint",
     "ReportData",
     "SankeyLink",
+    "Section",
     "SynergyRow",
+    "Table",
 ]
 
 
@@ -77,12 +89,20 @@ class SynergyRow:
 
 @dataclass(frozen=True)
 class MeasureRow:
-    """A recommended measure: abatement [t CO2e/yr] and cost [EUR/t CO2e], None if unknown."""
+    """A recommended measure: abatement [t CO2e/yr] and cost [EUR/t CO2e], None if unknown.
+
+    ``applies_to`` says where it applies (``'park'``, ``'12 companies'``); a measure summed
+    over companies may be costed for only some of them: ``costed_t_co2e_per_yr`` is then the
+    abatement of those [t CO2e/yr], the width of its bar on the MACC (None: the whole
+    abatement).
+    """
 
     id: str
     name: str
     abatement_t_co2e_per_yr: float | None
     cost_eur_per_t_co2e: float | None
+    applies_to: str = ""
+    costed_t_co2e_per_yr: float | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,9 @@ class ReportData:
     certification: CertificationStatus = CertificationStatus()
     guide_progress: Progress | None = None
     factors: tuple[FactorUsed, ...] = ()
+    map_sites: tuple[MapSite, ...] = ()
+    map_links: tuple[MapLink, ...] = ()
+    costing_missing: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("park_name", "country"):
@@ -154,6 +177,25 @@ class ReportData:
                 raise ValueError(
                     f"ReportData.synergies[{i}] has low {low!r} > high {high!r} [t CO2e/yr]"
                 )
+        self._check_map()
+
+    def _check_map(self) -> None:
+        seen: set[str] = set()
+        for i, site in enumerate(self.map_sites):
+            if not -90.0 <= site.lat <= 90.0 or not -180.0 <= site.lon <= 180.0:
+                raise ValueError(
+                    f"ReportData.map_sites[{i}] ({site.id}): lat {site.lat!r}, lon {site.lon!r} "
+                    "out of range; give degrees, lat in [-90, 90] and lon in [-180, 180]"
+                )
+            if site.id in seen:
+                raise ValueError(f"ReportData.map_sites[{i}]: site id {site.id!r} is repeated")
+            seen.add(site.id)
+        for i, link in enumerate(self.map_links):
+            for end in (link.source, link.target):
+                if end not in seen:
+                    raise ValueError(
+                        f"ReportData.map_links[{i}] names {end!r}, which is not in map_sites"
+                    )
 
 
 def _numbers(path: str, obj: Any) -> Iterable[tuple[str, float]]:
@@ -166,3 +208,51 @@ def _numbers(path: str, obj: Any) -> Iterable[tuple[str, float]]:
     elif is_dataclass(obj) and not isinstance(obj, type):
         for f in fields(obj):
             yield from _numbers(f"{path}.{f.name}", getattr(obj, f.name))
+
+
+# --- blocks of the assembled report --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text."""
+
+    text: str
+    kind: ClassVar[str] = "paragraph"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of formatted text; ``numeric`` marks right-aligned columns."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    footer: tuple[str, ...] | None = None
+    kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: its geometry (drawn in the PDF) and the same chart as SVG (for HTML).
+
+    For the MACC the geometry is the curve itself; :mod:`parkloop.guide.pdf_charts` places it.
+    """
+
+    title: str
+    unit: str
+    layout: SankeyLayout | BarLayout | MapLayout | Macc
+    svg: str
+    kind: ClassVar[str] = "chart"
+
+
+Block = Paragraph | Chart | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: its blocks in the order they are printed."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]

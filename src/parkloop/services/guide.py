@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 
 from sqlalchemy import delete, select
 
@@ -17,6 +19,8 @@ from parkloop.guide.report_data import (
     FlowChart,
     InventoryYear,
     KeyFigure,
+    MapLink,
+    MapSite,
     MeasureRow,
     PathwayPoint,
     ReportData,
@@ -37,9 +41,14 @@ from parkloop.services import (
 )
 from parkloop.services.accounts import Account
 from parkloop.services.database import Database
-from parkloop.services.views import park_view
+from parkloop.services.pipeline import Card
+from parkloop.services.views import ParkView, park_view
 from parkloop.store import repo
 from parkloop.store.tables import AssessmentRow, GuideTickRow
+from parkloop.toolbox.model import CostInputs, EndUseShare, Estimate, ParkRecommendations
+
+# Synergies drawn on the flows map: those under way or done (not ended or rejected).
+MAP_STATUSES = ("identified", "contacted", "negotiating", "implemented")
 
 
 def _may_follow(viewer: Viewer, park: str) -> bool:
@@ -92,8 +101,116 @@ def set_tick(
             )
 
 
-def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> ReportData:
-    """Everything the park report shows, as ``viewer`` may see it, for the date ``on``."""
+def _flows_map(
+    view: ParkView, cards: Sequence[Card]
+) -> tuple[tuple[MapSite, ...], tuple[MapLink, ...]]:
+    """The companies ``view`` may know, at their sites, and the synergies between them.
+
+    Only companies of the park view are placed (as the dashboard map does, an anonymised
+    company gets no dot: it would give its site away); a synergy is drawn when both of its
+    companies are on the map, labelled as on the synergy board.
+    """
+    sites = tuple(MapSite(company.id, company.lat, company.lon) for company, _ in view.companies)
+    on_map = {site.id for site in sites}
+    links = tuple(
+        MapLink(
+            c.supplier.company_id,
+            c.receiver.company_id,
+            c.supply_name,
+            c.status,
+            c.supplier.label,
+            c.receiver.label,
+        )
+        for c in cards
+        if c.status in MAP_STATUSES
+        and c.supplier.company_id in on_map
+        and c.receiver.company_id in on_map
+        and c.supplier.company_id is not None
+        and c.receiver.company_id is not None
+    )
+    return sites, links
+
+
+def _central(estimate: Estimate | None, case: str) -> float | None:
+    return None if estimate is None else estimate.get(case)
+
+
+def _measure_rows(recommended: ParkRecommendations) -> tuple[MeasureRow, ...]:
+    """Company-level measures summed over the companies, then the park-level measures."""
+    case = recommended.case
+    summed = tuple(
+        MeasureRow(
+            t.measure_id,
+            t.name,
+            _central(t.co2e_t, case),
+            _central(t.abatement_cost_eur_per_t, case),
+            f"{len(t.companies)} compan{'y' if len(t.companies) == 1 else 'ies'}",
+            _central(t.costed_co2e_t, case),
+        )
+        for t in recommended.totals
+    )
+    park = tuple(
+        MeasureRow(
+            m.measure_id,
+            m.name,
+            _central(m.co2e_t, case),
+            _central(m.abatement_cost_eur_per_t, case),
+            "park",
+        )
+        for m in recommended.park_measures
+    )
+    return summed + park
+
+
+def _costing_missing(
+    recommended: ParkRecommendations,
+    costs: CostInputs | None,
+    end_use_shares: Sequence[EndUseShare],
+) -> tuple[str, ...]:
+    """What the costing of the park's measures lacks, in words, for the report."""
+    out: list[str] = []
+    if costs is None:
+        out.append(
+            "energy prices per carrier [EUR/MWh] and a discount rate [1/yr]: parkloop ships no "
+            "sourced price file and the rate is the investor's choice, so none were given"
+        )
+    if not end_use_shares:
+        out.append(
+            "end-use shares per carrier (from an energy audit or metering): without them the "
+            "saving in MWh, and so the tonnes avoided, cannot be estimated"
+        )
+    recs = [r for c in recommended.companies for r in c.recommendations]
+    by_measure: dict[str, set[str]] = {}
+    for rec in (*recs, *recommended.park_measures):
+        if not rec.costed:
+            # one entry for every end-use share: their carriers and end uses vary by measure
+            items = {"end-use shares" if m.startswith("end-use share") else m for m in rec.missing}
+            by_measure.setdefault(rec.measure_id, set()).update(items)
+    lacking = Counter(item for items in by_measure.values() for item in items)
+    if lacking:
+        counts = ", ".join(
+            f"{item} ({n})" for item, n in sorted(lacking.items(), key=lambda p: (-p[1], p[0]))
+        )
+        out.append(
+            f"inputs the recommender names as missing, with the number of measures: {counts}"
+        )
+    return tuple(out)
+
+
+def report_data(
+    database: Database,
+    viewer: Viewer,
+    park: str,
+    on: dt.date,
+    *,
+    costs: CostInputs | None = None,
+    end_use_shares: Sequence[EndUseShare] = (),
+) -> ReportData:
+    """Everything the park report shows, as ``viewer`` may see it, for the date ``on``.
+
+    ``costs`` (energy prices and a discount rate) and ``end_use_shares`` go to the toolbox
+    recommender; with them the measures can be costed and the report draws their MACC.
+    """
     if not _may_follow(viewer, park):
         raise Forbidden(f"the report of {park} is for the park's people and admins")
     view = park_view(database, park, viewer)
@@ -124,6 +241,8 @@ def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> R
     )
     cards = [c for column in pipeline.board(database, viewer, park).values() for c in column]
     impacts = {s.synergy_id: s.impact for s in impact.park_impact(database, park).synergies}
+    # the map shows the synergies of the synergy table, with the same company labels
+    sites, links = _flows_map(view, [c for c in cards if c.synergy_id in impacts])
     synergies = tuple(
         ReportSynergy(
             c.supply_name,
@@ -137,15 +256,8 @@ def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> R
         for c in cards
         if c.synergy_id in impacts
     )
-    recommended = toolbox.recommend_for_park(database, park)
-    measures = tuple(
-        MeasureRow(
-            m.measure_id,
-            m.name,
-            m.co2e_t.central if m.co2e_t else None,
-            m.abatement_cost_eur_per_t.central if m.abatement_cost_eur_per_t else None,
-        )
-        for m in recommended.park_measures
+    recommended = toolbox.recommend_for_park(
+        database, park, costs=costs, end_use_shares=end_use_shares
     )
     status = CertificationStatus()
     with database.reader() as session:
@@ -178,17 +290,40 @@ def report_data(database: Database, viewer: Viewer, park: str, on: dt.date) -> R
         inventory=years,
         flows=flows,
         synergies=synergies,
-        measures=measures,
+        measures=_measure_rows(recommended),
         pathway=points,
         certification=status,
         guide_progress=guide_state,
         factors=factors,
+        map_sites=sites,
+        map_links=links,
+        costing_missing=_costing_missing(recommended, costs, end_use_shares),
     )
 
 
-def report_html(database: Database, viewer: Viewer, park: str, on: dt.date) -> str:
-    return park_report.render_html(report_data(database, viewer, park, on))
+def report_html(
+    database: Database,
+    viewer: Viewer,
+    park: str,
+    on: dt.date,
+    *,
+    costs: CostInputs | None = None,
+    end_use_shares: Sequence[EndUseShare] = (),
+) -> str:
+    """The park report as HTML (see :func:`report_data` for the inputs)."""
+    data = report_data(database, viewer, park, on, costs=costs, end_use_shares=end_use_shares)
+    return park_report.render_html(data)
 
 
-def report_pdf(database: Database, viewer: Viewer, park: str, on: dt.date) -> bytes:
-    return park_report.render_pdf(report_data(database, viewer, park, on))
+def report_pdf(
+    database: Database,
+    viewer: Viewer,
+    park: str,
+    on: dt.date,
+    *,
+    costs: CostInputs | None = None,
+    end_use_shares: Sequence[EndUseShare] = (),
+) -> bytes:
+    """The park report as PDF (see :func:`report_data` for the inputs)."""
+    data = report_data(database, viewer, park, on, costs=costs, end_use_shares=end_use_shares)
+    return park_report.render_pdf(data)
