@@ -17,6 +17,7 @@ from parkloop.reference.measures import (
     MeasureRegistry,
     default_registry,
     load_catalogue,
+    saved_energy_reference,
 )
 
 # The measures the project's issue asks for by name, with the id each one has here.
@@ -141,6 +142,59 @@ def test_lighting_controls_saving_is_the_femp_range() -> None:
     # 10% to 90% are possible depending on room usage".
     saving = default_registry().get("lighting_controls").saving
     assert saving is not None and (saving.low, saving.high) == (10, 90)
+
+
+def test_drive_measures_carry_the_documented_project_figures() -> None:
+    # DairyReporter (2007), BESS handbook, first example: a dairy fitted frequency converters to
+    # its 203 motors (1,216 kW) for EUR 311,000 and estimated 1,325 MWh and EUR 90,000 saved a
+    # year, "pay-back time is about 3.4 years". Third example: a 30 kW combustion-air fan
+    # (152,400 kWh/yr) saved about 86 % of its energy cost with a frequency converter.
+    registry = default_registry()
+    for ident in ("motor_system_optimisation", "vsd_pumps", "vsd_fans"):
+        capex = registry.get(ident).capex
+        assert capex is not None and capex.source.key == "dairyreporter_bess_2007"
+        assert (capex.value, capex.unit, capex.year) == (311000, "EUR per 1325 MWh/yr saved", None)
+        reference = saved_energy_reference(capex.unit)
+        assert reference == 1325 and capex.value is not None
+        # The project's cost per MWh saved a year: 311 000 / 1 325 = 234.72 EUR per MWh/yr.
+        assert capex.value / reference == pytest.approx(234.717, abs=1e-3)
+        lifetime = registry.get(ident).lifetime_years
+        # NSW OEH (2015): equipment life 15 years for high-efficiency motors with VSDs.
+        assert lifetime is not None and (lifetime.value, lifetime.source.key) == (
+            15,
+            "nsw_vsd_case",
+        )
+        assert registry.get(ident).opex is None
+    fans = registry.get("vsd_fans").saving
+    assert fans is not None and (fans.value, fans.unit) == (86, "%")
+    # World Pumps (2007), Figure 1: the Unilever Mannheim pumps "use 37% less energy as before".
+    pumps = registry.get("vsd_pumps").saving
+    assert pumps is not None and (pumps.value, pumps.source.key) == (37, "world_pumps_2007")
+    payback = registry.get("motor_system_optimisation").payback_years
+    assert payback is not None and payback.value == 3.4
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("EUR per 1325 MWh/yr saved", 1325.0),
+        ("EUR per 8.333 MWh/yr saved", 8.333),
+        ("EUR per project", None),
+        ("EUR per kW heat output", None),
+        ("EUR per 0 MWh/yr saved", None),
+        ("EUR per many MWh/yr saved", None),
+    ],
+)
+def test_saved_energy_reference_reads_the_project_saving(unit: str, expected: float | None) -> None:
+    assert saved_energy_reference(unit) == expected
+
+
+@pytest.mark.parametrize("unit", ["EUR per 0 MWh/yr saved", "EUR per MWh/yr saved"])
+def test_a_capex_per_saving_needs_a_positive_reference(tmp_path: Path, unit: str) -> None:
+    capex = f'    capex: {{value: 1000, unit: "{unit}", source: handbook}}\n'
+    path = _write(tmp_path, MEASURE + capex)
+    with pytest.raises(ReferenceDataError, match=r"field 'capex.unit'.*number > 0"):
+        load_catalogue(path)
 
 
 # Registry ---------------------------------------------------------------------------------

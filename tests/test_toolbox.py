@@ -334,7 +334,7 @@ def test_measures_lacking_figures_are_listed_not_costed_and_get_no_numbers(
     assert heat_pump.saving_mwh is None and heat_pump.co2e_t is None
     assert heat_pump.capex_eur is None and heat_pump.abatement_cost_eur_per_t is None
     assert heat_pump.payback_years is None
-    assert heat_pump.missing == ("saving", "capex in EUR per project", "opex")
+    assert heat_pump.missing == ("saving", "capex in EUR per project or per MWh/yr saved", "opex")
     ems = _rec(result, "t_ems")
     assert ems.saving == "5 % of energy costs per year" and ems.saving_mwh is None
     assert "saving as % of end use" in ems.missing
@@ -370,6 +370,106 @@ def test_costed_measures_rank_first_by_abatement_cost(registry: MeasureRegistry)
     assert [r.measure_id for r in low.recommendations][:2] == costed
     central = _dairy(registry)
     assert central.recommendations[0].measure_id == "t_leaks"
+
+
+SCALED_CATALOGUE = """
+name: scaled capex
+version: "1"
+licence: "CC BY 4.0"
+sources:
+  test_source:
+    citation: "Test source for hand-computed cases."
+    url: "https://example.org/test"
+measures:
+  - id: t_drives
+    name: "Speed control on motors (test)"
+    level: company
+    topic: motors_drives
+    description: "Fit frequency converters."
+    applicability: {nace: any, carriers: [electricity], end_use: motor-driven systems}
+    evidence: high
+    co2: "electricity saved x grid factor"
+    saving: {low: 30, value: 40, high: 50, unit: "%", basis: "motor electricity",
+             source: test_source}
+    capex: {value: 311000, unit: "EUR per 1325 MWh/yr saved", source: test_source}
+    lifetime_years: {value: 15, source: test_source}
+  - id: t_drives_range
+    name: "Speed control, range only (test)"
+    level: company
+    topic: motors_drives
+    description: "Fit frequency converters."
+    applicability: {nace: any, carriers: [electricity], end_use: motor-driven systems}
+    evidence: high
+    co2: "electricity saved x grid factor"
+    saving: {low: 30, high: 50, unit: "%", basis: "motor electricity", source: test_source}
+    capex: {value: 311000, unit: "EUR per 1325 MWh/yr saved", source: test_source}
+    opex: {value: 2, unit: "% of investment per year", source: test_source}
+    lifetime_years: {value: 15, source: test_source}
+"""
+MOTOR_SHARE = [EndUseShare("electricity", "motor-driven systems", 0.70, "test input")]
+
+
+@pytest.fixture(scope="module")
+def scaled_registry(tmp_path_factory: pytest.TempPathFactory) -> MeasureRegistry:
+    path = tmp_path_factory.mktemp("scaled") / "scaled.yaml"
+    path.write_text(SCALED_CATALOGUE, encoding="utf-8")
+    found = MeasureRegistry()
+    found.load(path)
+    return found
+
+
+def test_capex_per_mwh_saved_is_scaled_to_the_saving_by_hand(
+    scaled_registry: MeasureRegistry,
+) -> None:
+    result = recommend_company(
+        DAIRY, ENERGY, scaled_registry, end_use_shares=MOTOR_SHARE, costs=CostInputs(PRICES, RATE)
+    )
+    rec = _rec(result, "t_drives")
+    # Energy: 40 % x 2 400 MWh x 0.70 = 672 MWh/yr (30 % and 50 % give 504 and 840).
+    assert rec.saving_mwh is not None
+    cases = (rec.saving_mwh.low, rec.saving_mwh.central, rec.saving_mwh.high)
+    assert cases == pytest.approx((504.0, 672.0, 840.0))
+    # Capex: 311 000 EUR x 672 / 1 325 = 157 729.81 EUR (the project's 234.72 EUR per MWh/yr).
+    capex = 311000 * 672 / 1325
+    assert capex == pytest.approx(157729.81, abs=0.01)
+    assert rec.capex_eur == pytest.approx(capex)
+    # No opex figure: not counted, and named. Net = capex x CRF(5 %, 15 yr) - 672 x 100 EUR.
+    assert rec.opex_eur_per_yr is None and rec.missing == ("opex",)
+    assert any("no sourced operating cost" in note for note in rec.notes)
+    annual = capex * 0.05 * 1.05**15 / (1.05**15 - 1)  # = 157 729.81 x 0.0963423 = 15 196.05
+    assert annual == pytest.approx(15196.05, abs=0.01)
+    net = annual - 672 * 100  # = -52 003.95 EUR/yr
+    assert rec.net_annual_cost_eur is not None
+    assert rec.net_annual_cost_eur.central == pytest.approx(net)
+    # Abatement: -52 003.95 / (672 x 0.083 t) = -52 003.95 / 55.776 = -932.37 EUR/t. Capex,
+    # energy money and tonnes all scale with the MWh, so every case gives the same figure.
+    assert rec.abatement_cost_eur_per_t is not None
+    assert rec.abatement_cost_eur_per_t.central == pytest.approx(-932.37, abs=0.01)
+    assert rec.abatement_cost_eur_per_t.low == pytest.approx(net / (672 * GRID_DK_2023))
+    assert rec.abatement_cost_eur_per_t.high == pytest.approx(net / (672 * GRID_DK_2023))
+    # Payback: 157 729.81 / 67 200 = 2.347 years.
+    assert rec.payback_years is not None
+    assert rec.payback_years.central == pytest.approx(capex / 67200)
+    assert rec.costed and rec.price_year is None
+
+
+def test_a_range_saving_gives_low_and_high_costs_but_no_central_capex(
+    scaled_registry: MeasureRegistry,
+) -> None:
+    result = recommend_company(
+        DAIRY, ENERGY, scaled_registry, end_use_shares=MOTOR_SHARE, costs=CostInputs(PRICES, RATE)
+    )
+    rec = _rec(result, "t_drives_range")
+    # 30 % x 2 400 x 0.70 = 504 MWh -> capex 311 000 x 504 / 1 325 = 118 297.36 EUR, opex 2 %.
+    low_capex = 311000 * 504 / 1325
+    assert rec.capex_eur is None and rec.opex_eur_per_yr is None  # no central case
+    assert rec.net_annual_cost_eur is not None and rec.net_annual_cost_eur.central is None
+    crf = 0.05 * 1.05**15 / (1.05**15 - 1)
+    low_net = low_capex * crf + 0.02 * low_capex - 504 * 100
+    assert rec.net_annual_cost_eur.low == pytest.approx(low_net)
+    assert rec.abatement_cost_eur_per_t is not None
+    assert rec.abatement_cost_eur_per_t.low == pytest.approx(low_net / (504 * GRID_DK_2023))
+    assert rec.costed and rec.missing == ()
 
 
 @pytest.mark.parametrize(
@@ -476,9 +576,11 @@ def test_the_demo_park_runs_and_invents_no_figure(database: Database) -> None:
         measure = registry.get(rec.measure_id)
         if measure.saving is None or measure.saving.unit != "%":
             assert rec.saving_mwh is None and rec.co2e_t is None
-        if measure.capex is None or measure.opex is None or measure.lifetime_years is None:
+        if measure.capex is None or measure.lifetime_years is None:
             assert rec.abatement_cost_eur_per_t is None and not rec.costed
             assert rec.missing
+        if measure.opex is None:
+            assert "opex" in rec.missing  # costed or not, the missing opex is named
     # Leak repair has a sourced 16 % and the test gives a share: MWh and t CO2e, no cost.
     dairy = next(c for c in result.companies if c.company_id == "C06")
     leaks = next(r for r in dairy.recommendations if r.measure_id == "compressed_air_leak_repair")
@@ -487,6 +589,65 @@ def test_the_demo_park_runs_and_invents_no_figure(database: Database) -> None:
     assert leaks.saving_mwh.central == pytest.approx(0.16 * use * 0.1)
     assert not leaks.costed and "capex" in leaks.missing
     assert result.macc.bars == ()
+
+
+# Demo inputs (the staged energy_prices, end_use_shares and discount_rate sheets), as read:
+# Electricity, Denmark 2024: 9.8 ct/kWh for industrial consumers using 20-500 MWh/yr, grid
+# fees included, VAT and other fees not (cube concepts, "Europe's industrial electricity prices
+# 2024", https://cubeconcepts.de/en/europes-industrial-electricity-prices-2024/).
+DEMO_PRICES = {"electricity": 98.0}  # EUR/MWh
+# Finansministeriet (2021), Dokumentationsnotat - den samfundsoekonomiske diskonteringsrente:
+# 3.5 % for years 0-35 (4 % before 2021).
+DEMO_RATE = 0.035
+# Radgen and Blaustein (eds.) (2001), Compressed Air Systems in the European Union, Preface:
+# motor systems use about 70 % of all electricity in the industry sector (EU, all industries).
+DEMO_MOTOR_SHARE = 0.70
+DEMO_MANUFACTURERS = (
+    *("C05", "C06", "C07", "C08", "C09", "C10", "C11", "C12", "C17"),
+    *("C19", "C20", "C21", "C22", "C26", "C27", "C28", "C31", "C33"),
+)  # NACE section C; the electrolysis plant C16 is left out (its power goes to electrolysis)
+
+
+@pytest.mark.db
+def test_the_demo_park_is_costed_with_the_sourced_demo_inputs(database: Database) -> None:
+    report = load_demo(database)
+    shares = [
+        EndUseShare(
+            "electricity", "motor-driven systems", DEMO_MOTOR_SHARE, "Radgen 2001", company_id=c
+        )
+        for c in DEMO_MANUFACTURERS
+    ]
+    costs = CostInputs(DEMO_PRICES, DEMO_RATE)
+    result = toolbox_service.recommend_for_park(
+        database, report.park, costs=costs, end_use_shares=shares, case="low"
+    )
+    # The MACC has bars; motor-system optimisation is costed for every company given a share.
+    assert result.macc.bars
+    keys = [bar.key for bar in result.macc.bars]
+    assert "motor_system_optimisation" in keys
+    totals = {t.measure_id: t for t in result.totals}
+    assert set(totals["motor_system_optimisation"].costed) == set(DEMO_MANUFACTURERS)
+    # The dairy C06 by hand (catalogue: 30-50 % of motor electricity, EUR 311 000 per 1 325
+    # MWh/yr saved, 15 years, no opex figure; DK 2024 grid 0.064 t/MWh):
+    dairy = next(c for c in result.companies if c.company_id == "C06")
+    rec = next(r for r in dairy.recommendations if r.measure_id == "motor_system_optimisation")
+    assert dairy.energy_mwh["electricity"] == 14000.0
+    saved = 0.30 * 14000 * 0.70  # = 2 940 MWh/yr (low case)
+    capex = 311000 * saved / 1325  # = 690 067.92 EUR
+    crf = 0.035 * 1.035**15 / (1.035**15 - 1)  # = 0.0868251
+    net = capex * crf - saved * 98  # = 59 915.20 - 288 120 = -228 204.80 EUR/yr
+    tonnes = saved * 0.064  # = 188.16 t CO2e/yr
+    assert rec.saving_mwh is not None and rec.saving_mwh.low == pytest.approx(saved)
+    assert rec.co2e_t is not None and rec.co2e_t.low == pytest.approx(tonnes)
+    assert rec.net_annual_cost_eur is not None
+    assert rec.net_annual_cost_eur.low == pytest.approx(net)
+    assert rec.abatement_cost_eur_per_t is not None
+    assert rec.abatement_cost_eur_per_t.low == pytest.approx(-1212.82, abs=0.01)
+    # The source gives a range and no central saving: no central figure, so no central bar.
+    assert rec.abatement_cost_eur_per_t.central is None and "opex" in rec.missing
+    bar = next(b for b in result.macc.bars if b.key == "motor_system_optimisation")
+    costed_t = totals["motor_system_optimisation"].costed_co2e_t
+    assert costed_t is not None and bar.co2e_t_per_yr == pytest.approx(costed_t.low)
 
 
 @pytest.mark.db

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,10 @@ _MEASURE_KEYS = frozenset(
     | {"references", *FIGURE_FIELDS}
 )
 _FIGURE_KEYS = frozenset({"low", "high", "value", "unit", "basis", "source", "page", "year"})
+# A capex figure may be given for a documented project together with the energy that project
+# saved each year: "EUR per 1325 MWh/yr saved". The recommender scales it to the saving it
+# estimates for a site (see parkloop.toolbox.recommend).
+_PER_SAVED = re.compile(r"^EUR per (?P<size>\S+) MWh/yr saved$")
 
 
 def _fmt(number: float) -> str:
@@ -288,6 +293,8 @@ def parse_figure(
     unit = _text(entry.get("unit", default_unit), f"{field}.unit", where)
     if field in _YEAR_FIELDS and unit != "years":
         raise where.error(f"{field}.unit", f"{unit!r} is not allowed; use 'years'")
+    if field == "capex":
+        _check_capex_unit(unit, where)
     year = entry.get("year")
     if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2100):
         raise where.error(f"{field}.year", f"{year!r} is not a year between 1900 and 2100")
@@ -301,6 +308,38 @@ def parse_figure(
         page=_optional_text(entry.get("page"), f"{field}.page", where),
         year=year,
     )
+
+
+def saved_energy_reference(unit: str) -> float | None:
+    """The annual saving [MWh/yr] a capex unit of the form ``EUR per N MWh/yr saved`` refers to.
+
+    Returns ``None`` for any other unit, and for a reference that is not a number > 0 (the
+    loader refuses those; see :func:`parse_figure`).
+
+    Examples
+    --------
+    >>> saved_energy_reference("EUR per 1325 MWh/yr saved")
+    1325.0
+    >>> saved_energy_reference("EUR per project") is None
+    True
+    """
+    found = _PER_SAVED.match(unit)
+    if found is None:
+        return None
+    try:
+        size = float(found["size"])
+    except ValueError:
+        return None
+    return size if math.isfinite(size) and size > 0 else None
+
+
+def _check_capex_unit(unit: str, where: _Where) -> None:
+    if unit.endswith("MWh/yr saved") and saved_energy_reference(unit) is None:
+        raise where.error(
+            "capex.unit",
+            f"{unit!r} is not allowed; write the project's annual saving as a number > 0, "
+            "e.g. 'EUR per 1325 MWh/yr saved'",
+        )
 
 
 def _nace(raw: Any, where: _Where) -> tuple[str, ...] | None:

@@ -14,6 +14,14 @@ saving S [EUR/yr] and emissions avoided E [t CO2e/yr]::
 A negative abatement cost means the measure saves money over its life while it cuts emissions.
 Simple payback [years] = C / (S - O); there is none when S - O <= 0.
 
+Where a source gives the investment C_ref of one documented project together with the energy
+that project saved each year, E_ref [MWh/yr], the investment for a saving E [MWh/yr] is taken
+in proportion::
+
+    C = C_ref x E / E_ref
+
+This keeps the cost per MWh saved of the documented project and ignores economies of scale.
+
 References
 ----------
 Kesicki, F. and Ekins, P. (2012). Marginal abatement cost curves: a call for caution. Climate
@@ -94,6 +102,34 @@ def abatement_cost(
         )
     net = capex_annual_eur + opex_eur_per_yr - energy_cost_saving_eur_per_yr
     return net / co2e_avoided_t_per_yr
+
+
+def capex_for_saving(
+    reference_capex_eur: float, reference_saving_mwh: float, saving_mwh: float
+) -> float:
+    """Investment scaled to a saving: C_ref x E / E_ref [EUR].
+
+    Parameters
+    ----------
+    reference_capex_eur : float
+        Investment of the documented project [EUR].
+    reference_saving_mwh : float
+        Energy that project saved [MWh/yr], > 0.
+    saving_mwh : float
+        Energy the measure saves at the site [MWh/yr], >= 0.
+
+    Examples
+    --------
+    >>> capex_for_saving(311000.0, 1325.0, 2650.0)
+    622000.0
+    """
+    if not math.isfinite(reference_saving_mwh) or reference_saving_mwh <= 0:
+        raise ValueError(
+            f"reference saving {reference_saving_mwh!r} MWh/yr is not allowed; give a number > 0"
+        )
+    if not math.isfinite(saving_mwh) or saving_mwh < 0:
+        raise ValueError(f"saving {saving_mwh!r} MWh/yr is not allowed; give a number >= 0")
+    return reference_capex_eur * saving_mwh / reference_saving_mwh
 
 
 def simple_payback(

@@ -16,13 +16,18 @@ estimates only what the catalogue and the caller's inputs support:
 3. **Money** [EUR/yr] = sum_c saving_c x p_c, with prices p_c [EUR/MWh] from the caller
    (:class:`CostInputs`); there is no shipped price file, so without prices there is no money.
 4. **Cost**: abatement cost (C x CRF(r, n) + O - S) / t CO2e and simple payback C / (S - O)
-   (:mod:`.costs`), with capex C in EUR per project, fixed opex O (EUR per year, or % of the
-   investment per year), lifetime n from the catalogue and the caller's discount rate r.
-   Capex per kW or per kWh is not used: the installed size is not known.
+   (:mod:`.costs`), with lifetime n from the catalogue and the caller's discount rate r. The
+   capex C is either a figure in EUR per project, or the investment of one documented project
+   with the energy it saved (unit ``EUR per N MWh/yr saved``), scaled in each case k to the
+   saving the chain estimates: C_k = C_ref x saving_k / N (:func:`.costs.capex_for_saving`).
+   Capex per kW or per kWh is not used: the installed size is not known. The fixed opex O is
+   EUR per year or % of the investment per year; where the catalogue has no opex figure at all
+   (the sources of many measures quote the investment and the energy saved only), O is not
+   counted and the result says so in ``notes`` and names ``opex`` in ``missing``.
 
-A measure missing any of these is listed as applicable and not costed, with the missing fields
-named. Rankings use only computed figures: costed measures by abatement cost, then by payback,
-then the rest by emissions avoided, status and evidence, in catalogue order.
+A measure missing any other of these is listed as applicable and not costed, with the missing
+fields named. Rankings use only computed figures: costed measures by abatement cost, then by
+payback, then the rest by emissions avoided, status and evidence, in catalogue order.
 
 Examples
 --------
@@ -38,13 +43,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from parkloop.domain.models import Company, EnergyUse, Flow
-from parkloop.reference.measures import Measure, MeasureRegistry
+from parkloop.reference.measures import Measure, MeasureRegistry, saved_energy_reference
 from parkloop.toolbox.applicability import FlowTemperature, Site, assess, used_carriers
-from parkloop.toolbox.costs import annualised_capex, simple_payback
+from parkloop.toolbox.costs import annualised_capex, capex_for_saving, simple_payback
 from parkloop.toolbox.emissions import GRID_SERIES, GWP_SETS, NoFactorError, carrier_factor
 from parkloop.toolbox.model import (
     CASES,
@@ -86,6 +91,12 @@ __all__ = [
 ALL_END_USES = "all"
 PERCENT = "%"
 CAPEX_UNITS = ("EUR", "EUR per project")
+CAPEX_PER_SAVED = "EUR per N MWh/yr saved"
+CAPEX_ACCEPTED = "capex in EUR per project or per MWh/yr saved"
+OPEX_NOT_COUNTED = (
+    "the catalogue has no sourced operating cost: the EUR figures count the investment and "
+    "the energy saved only"
+)
 OPEX_PER_YEAR = "EUR per year"
 OPEX_SHARE_OF_CAPEX = "% of investment per year"
 _EVIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -282,44 +293,78 @@ def _totals(
     return mwh, co2e, eur
 
 
-def _capex(measure: Measure, log: _Log) -> float | None:
+def _constant(value: float) -> Estimate:
+    return Estimate(value, value, value)
+
+
+def _per_case(fn: Callable[..., float | None], *estimates: Estimate) -> Estimate:
+    """``fn`` applied case by case; ``None`` where any estimate lacks the case."""
+    values: list[float | None] = []
+    for case in CASES:
+        args = [e.get(case) for e in estimates]
+        values.append(None if any(a is None for a in args) else fn(*args))
+    return Estimate(*values)
+
+
+def _capex(measure: Measure, saving_mwh: Estimate | None, log: _Log) -> Estimate | None:
+    """Investment [EUR] per case: a figure per project, or scaled to the MWh saved."""
     figure = measure.capex
     if figure is None:
         log.lack("capex", "the catalogue has no sourced investment figure")
         return None
-    if figure.unit not in CAPEX_UNITS:
+    reference = saved_energy_reference(figure.unit)
+    if figure.unit not in CAPEX_UNITS and reference is None:
         log.lack(
-            "capex in EUR per project",
-            f"the investment is given as '{figure.describe()}': the installed size is not "
-            "known, so no investment is estimated",
+            CAPEX_ACCEPTED,
+            f"the investment is given as '{figure.describe()}', not per project or as "
+            f"'{CAPEX_PER_SAVED}': the installed size is not known, so no investment is "
+            "estimated",
         )
         return None
     if figure.value is None:
         log.lack("capex central value", f"the investment is a range ({figure.describe()})")
-    return figure.value
+        return None
+    capex = figure.value
+    if reference is None:
+        return _constant(capex)
+    if saving_mwh is None:
+        return None  # the saving is not estimated; ``missing`` already says why
+    scaled = saving_mwh.map(lambda saved: capex_for_saving(capex, reference, saved))
+    note = f"investment {figure.describe()}, scaled to the MWh saved here: {scaled.describe()} EUR"
+    if note not in log.notes:
+        log.notes.append(note)
+    return scaled
 
 
-def _opex(measure: Measure, capex: float | None, log: _Log) -> float | None:
+def _opex(measure: Measure, capex: Estimate | None, log: _Log) -> tuple[Estimate | None, bool]:
+    """(opex [EUR/yr] per case or ``None``, whether a missing figure blocks the costing).
+
+    A measure without any opex figure is costed without it; an opex figure that cannot be used
+    (a range, an unknown unit) blocks the costing.
+    """
     figure = measure.opex
     if figure is None:
-        log.lack("opex", "the catalogue has no sourced operating cost")
-        return None
+        log.lack("opex", OPEX_NOT_COUNTED)
+        return None, False
     if figure.value is None:
         log.lack("opex central value", f"the operating cost is a range ({figure.describe()})")
-        return None
+        return None, True
+    share = figure.value
     if figure.unit == OPEX_PER_YEAR:
-        return figure.value
+        return _constant(share), False
     if figure.unit.startswith(OPEX_SHARE_OF_CAPEX):
         if figure.basis and "variable" in figure.basis:
             note = "the variable operating cost in the source's basis is not counted"
             if note not in log.notes:
                 log.notes.append(note)
-        return None if capex is None else capex * figure.value / 100.0
+        if capex is None:
+            return None, True
+        return capex.map(lambda invested: invested * share / 100.0), False
     log.lack(
         "opex in EUR per year or % of investment",
         f"the operating cost is given as '{figure.describe()}'",
     )
-    return None
+    return None, True
 
 
 def _lifetime(measure: Measure, log: _Log) -> float | None:
@@ -333,21 +378,30 @@ def _lifetime(measure: Measure, log: _Log) -> float | None:
 
 
 def _money(
-    capex: float | None,
-    opex: float | None,
+    capex: Estimate | None,
+    opex: Estimate | None,
     lifetime: float | None,
     energy_eur: Estimate | None,
     co2e: Estimate | None,
     costs: CostInputs | None,
 ) -> tuple[Estimate | None, Estimate | None, Estimate | None]:
-    """(net annual cost, abatement cost, payback), each ``None`` where an input is missing."""
-    if costs is None or energy_eur is None or capex is None or opex is None:
+    """(net annual cost, abatement cost, payback) per case, ``None`` where an input is missing.
+
+    ``opex`` ``None`` means the operating cost is not counted.
+    """
+    if costs is None or energy_eur is None or capex is None:
         return None, None, None
-    payback = energy_eur.map(lambda saved: simple_payback(capex, saved, opex))
+    running = opex if opex is not None else _constant(0.0)
+    payback = _per_case(simple_payback, capex, energy_eur, running)
     if lifetime is None:
         return None, None, payback
-    annual = annualised_capex(capex, costs.discount_rate, lifetime)
-    net = energy_eur.map(lambda saved: annual + opex - saved)
+    rate = costs.discount_rate
+    net = _per_case(
+        lambda invested, saved, fixed: annualised_capex(invested, rate, lifetime) + fixed - saved,
+        capex,
+        energy_eur,
+        running,
+    )
     abatement = None if co2e is None else net.combine(co2e, ratio)
     return net, abatement, payback
 
@@ -367,10 +421,12 @@ def _recommend(measure: Measure, site: Site, ctx: Context) -> Recommendation | E
     log = _Log()
     rows = _carrier_savings(measure, site, ctx, log)
     mwh, co2e, energy_eur = _totals(rows)
-    capex = _capex(measure, log)
-    opex = _opex(measure, capex, log)
+    capex = _capex(measure, mwh, log)
+    opex, opex_blocks = _opex(measure, capex, log)
     lifetime = _lifetime(measure, log)
-    net, abatement, payback = _money(capex, opex, lifetime, energy_eur, co2e, ctx.costs)
+    net, abatement, payback = (None, None, None)
+    if not opex_blocks:
+        net, abatement, payback = _money(capex, opex, lifetime, energy_eur, co2e, ctx.costs)
     if ctx.costs is None:
         log.lack(NO_COST_INPUTS)
     if ctx.costs is not None and payback is not None and payback.is_empty():
@@ -396,8 +452,8 @@ def _recommend(measure: Measure, site: Site, ctx: Context) -> Recommendation | E
         saving_mwh=mwh,
         co2e_t=co2e,
         energy_cost_saving_eur=energy_eur if ctx.costs is not None else None,
-        capex_eur=capex,
-        opex_eur_per_yr=opex,
+        capex_eur=case_value(capex, "central"),
+        opex_eur_per_yr=case_value(opex, "central"),
         lifetime_years=lifetime,
         price_year=_price_year(measure),
         net_annual_cost_eur=net,
