@@ -8,13 +8,25 @@ from hypothesis import strategies as st
 
 from parkloop.domain.models import (
     Company,
+    CompanyEndUseShare,
     Confidentiality,
     Direction,
     EnergyCarrier,
+    EnergyPrice,
     EnergyUse,
     Flow,
+    FreightTransport,
     Park,
     ParkWorkbook,
+    ProcessEmission,
+    ProcessStream,
+    WasteArising,
+)
+from parkloop.io.validate_extra import (
+    allowed_end_uses,
+    allowed_freight_modes,
+    allowed_gases,
+    allowed_treatments,
 )
 from parkloop.reference.nace import load_nace
 from parkloop.reference.waste import load_waste_list
@@ -100,6 +112,131 @@ def flows(draw: st.DrawFn, key: str, company_ids: list[str]) -> Flow:
     )
 
 
+years = st.integers(2000, 2025)
+temperatures = st.floats(min_value=-50, max_value=1500)
+
+
+@st.composite
+def parks(draw: st.DrawFn) -> Park:
+    rate = draw(st.none() | st.floats(min_value=0, max_value=1, exclude_max=True))
+    return Park(
+        name=draw(text),
+        country=draw(st.none() | countries),
+        municipality=draw(st.none() | text),
+        lat=draw(st.none() | st.floats(min_value=-90, max_value=90)),
+        lon=draw(st.none() | st.floats(min_value=-180, max_value=180)),
+        discount_rate=rate,
+        discount_rate_source=None if rate is None else draw(text),
+    )
+
+
+@st.composite
+def process_emissions(draw: st.DrawFn, company_ids: list[str]) -> list[ProcessEmission]:
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(company_ids), years, text, st.sampled_from(allowed_gases())),
+            max_size=4,
+            unique=True,
+        )
+    )
+    return [
+        ProcessEmission(
+            company,
+            year,
+            source,
+            gas,
+            draw(st.floats(min_value=0, max_value=1e9)),
+            draw(st.booleans()),
+            draw(st.none() | long_text),
+        )
+        for company, year, source, gas in keys
+    ]
+
+
+@st.composite
+def waste(draw: st.DrawFn, company_ids: list[str]) -> WasteArising:
+    return WasteArising(
+        company_id=draw(st.sampled_from(company_ids)),
+        year=draw(years),
+        tonnes=draw(positive),
+        treatment=draw(st.sampled_from(allowed_treatments())),
+        ewc=draw(st.none() | st.sampled_from(WASTE_CODES)),
+        note=draw(st.none() | text),
+    )
+
+
+@st.composite
+def freight(draw: st.DrawFn, company_ids: list[str]) -> FreightTransport:
+    return FreightTransport(
+        company_id=draw(st.sampled_from(company_ids)),
+        year=draw(years),
+        mode=draw(st.sampled_from(allowed_freight_modes())),
+        tonne_km=draw(positive),
+        note=draw(st.none() | text),
+    )
+
+
+@st.composite
+def streams(draw: st.DrawFn, company_ids: list[str]) -> list[ProcessStream]:
+    keys = draw(st.lists(st.tuples(st.sampled_from(company_ids), text), max_size=5, unique=True))
+    dts = {c: draw(st.none() | st.floats(min_value=0.5, max_value=40)) for c in company_ids}
+    out = []
+    for company, name in keys:
+        supply = draw(temperatures)
+        target = draw(temperatures.filter(lambda t, s=supply: abs(t - s) >= 0.1))
+        by_cp = draw(st.booleans())
+        load = draw(positive)
+        out.append(
+            ProcessStream(
+                company,
+                name,
+                supply,
+                target,
+                cp_kw_per_k=load if by_cp else None,
+                heat_kw=None if by_cp else load,
+                dt_min_k=dts[company] if draw(st.booleans()) else None,
+                confidentiality=draw(confidentiality),
+            )
+        )
+    return out
+
+
+@st.composite
+def energy_prices(draw: st.DrawFn) -> list[EnergyPrice]:
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(list(EnergyCarrier)), st.integers(1990, 2100)),
+            max_size=4,
+            unique=True,
+        )
+    )
+    return [EnergyPrice(c, draw(positive), year, draw(text)) for c, year in keys]
+
+
+@st.composite
+def end_use_shares(draw: st.DrawFn, company_ids: list[str]) -> list[CompanyEndUseShare]:
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(company_ids),
+                st.sampled_from(list(EnergyCarrier)),
+                st.sampled_from(allowed_end_uses()),
+            ),
+            max_size=5,
+            unique=True,
+        )
+    )
+    totals: dict[tuple[str, EnergyCarrier], float] = {}
+    out = []
+    for company, carrier, end_use in keys:
+        share = draw(st.floats(min_value=1e-6, max_value=1))
+        if totals.get((company, carrier), 0.0) + share > 1:
+            continue  # the shares of one carrier may not add up to more than 1
+        totals[(company, carrier)] = totals.get((company, carrier), 0.0) + share
+        out.append(CompanyEndUseShare(company, carrier, end_use, share, draw(text)))
+    return out
+
+
 @st.composite
 def workbooks(draw: st.DrawFn) -> ParkWorkbook:
     company_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
@@ -116,23 +253,18 @@ def workbooks(draw: st.DrawFn) -> ParkWorkbook:
             unique=True,
         )
     )
-    park = draw(
-        st.none()
-        | st.builds(
-            Park,
-            name=text,
-            country=st.none() | countries,
-            municipality=st.none() | text,
-            lat=st.none() | st.floats(min_value=-90, max_value=90),
-            lon=st.none() | st.floats(min_value=-180, max_value=180),
-        )
-    )
     return ParkWorkbook(
-        park=park,
+        park=draw(st.none() | parks()),
         companies=[draw(companies(key)) for key in company_ids],
         flows=[draw(flows(key, company_ids)) for key in flow_ids],
         energy=[
             EnergyUse(c, y, carrier, draw(st.floats(min_value=0, max_value=1e9)), onsite)
             for c, y, carrier, onsite in energy_keys
         ],
+        process_emissions=draw(process_emissions(company_ids)),
+        waste=draw(st.lists(waste(company_ids), max_size=4)),
+        freight=draw(st.lists(freight(company_ids), max_size=4)),
+        streams=draw(streams(company_ids)),
+        energy_prices=draw(energy_prices()),
+        end_use_shares=draw(end_use_shares(company_ids)),
     )

@@ -15,8 +15,16 @@ from parkloop.io import WorkbookFormat, read_workbook, validate_workbook, write_
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from tests.strategies import workbooks
-from tests.workbooks import valid_sheets, write_sheets
+from tests.workbooks import full_sheets, write_sheets
 
+OPTIONAL_SHEETS = (
+    "process_emissions",
+    "waste",
+    "freight",
+    "streams",
+    "energy_prices",
+    "end_use_shares",
+)
 TARGETS = {
     WorkbookFormat.CSV: "workbook",
     WorkbookFormat.XLSX: "workbook.xlsx",
@@ -55,8 +63,9 @@ def test_written_workbooks_read_back_equal(fmt: WorkbookFormat, workbook: ParkWo
 def test_import_export_import_gives_the_same_park(
     database: Database, tmp_path: Path, fmt: WorkbookFormat
 ) -> None:
-    park_service.import_workbook(database, write_sheets(tmp_path / "in", valid_sheets()))
+    park_service.import_workbook(database, write_sheets(tmp_path / "in", full_sheets()))
     first = park_service.park_workbook(database, "Test Harbour")
+    assert first.streams and first.end_use_shares and first.park and first.park.discount_rate
     exported = park_service.export_park(database, "Test Harbour", tmp_path / TARGETS[fmt], fmt)
     park_service.import_workbook(database, exported, park="Copy")
     second = park_service.park_workbook(database, "Copy")
@@ -84,3 +93,10 @@ def test_generated_workbooks_survive_the_database(
     assert first.flows == workbook.flows == second.flows
     assert sorted(map(repr, first.energy)) == sorted(map(repr, workbook.energy))
     assert second.energy == first.energy
+    for sheet in OPTIONAL_SHEETS:
+        assert getattr(first, sheet) == getattr(workbook, sheet) == getattr(second, sheet), sheet
+    if workbook.park is not None:
+        assert first.park is not None and second.park is not None
+        rate = (workbook.park.discount_rate, workbook.park.discount_rate_source)
+        assert (first.park.discount_rate, first.park.discount_rate_source) == rate
+        assert (second.park.discount_rate, second.park.discount_rate_source) == rate

@@ -127,6 +127,113 @@ def valid_sheets() -> dict[str, list[Row]]:
     }
 
 
+def optional_sheets() -> dict[str, list[Row]]:
+    """Valid rows of the optional inventory sheets for the companies of :func:`valid_sheets`."""
+    return {
+        "process_emissions": [
+            {
+                "company_id": "C2",
+                "year": "2024",
+                "source": "calcination",
+                "gas": "CO2",
+                "tonnes": "52000",
+            },
+            {
+                "company_id": "C3",
+                "year": "2024",
+                "source": "compost heaps",
+                "gas": "ch4",
+                "tonnes": "0.4",
+                "biogenic": "yes",
+                "note": "estimated",
+            },
+        ],
+        "waste": [
+            {
+                "company_id": "C1",
+                "year": "2024",
+                "tonnes": "2600",
+                "treatment": "landfill",
+                "ewc": "100101",
+            },
+            {"company_id": "C3", "year": "2024", "tonnes": "35.5", "treatment": "Composting"},
+        ],
+        "freight": [
+            {"company_id": "C2", "year": "2024", "mode": "sea_bulk", "tonne_km": "1.2e8"},
+            {
+                "company_id": "C3",
+                "year": "2023",
+                "mode": "road",
+                "tonne_km": "450000",
+                "note": "vegetables to the wholesale market",
+            },
+        ],
+        "streams": [
+            {
+                "company_id": "C1",
+                "name": "Flue gas",
+                "supply_c": "140",
+                "target_c": "60",
+                "heat_kw": "4000",
+                "dt_min_k": "20",
+                "confidentiality": "park",
+            },
+            {
+                "company_id": "C1",
+                "name": "Feed water",
+                "supply_c": "20",
+                "target_c": "90",
+                "cp_kw_per_k": "10",
+                "dt_min_k": "20",
+            },
+            {
+                "company_id": "C3",
+                "name": "Glasshouse heating",
+                "supply_c": "35",
+                "target_c": "55",
+                "heat_kw": "1500",
+            },
+        ],
+        "energy_prices": [
+            {
+                "carrier": "electricity",
+                "eur_per_mwh": "120",
+                "year": "2024",
+                "source": "supplier invoice 2024",
+            },
+            {
+                "carrier": "natural_gas",
+                "eur_per_mwh": "45.5",
+                "year": "2024",
+                "source": "supplier invoice 2024",
+            },
+        ],
+        "end_use_shares": [
+            {
+                "company_id": "C2",
+                "carrier": "electricity",
+                "end_use": "compressed_air",
+                "share": "0.1",
+                "source": "energy audit 2023",
+            },
+            {
+                "company_id": "C2",
+                "carrier": "electricity",
+                "end_use": "lighting",
+                "share": "0.05",
+                "source": "energy audit 2023",
+            },
+        ],
+    }
+
+
+def full_sheets() -> dict[str, list[Row]]:
+    """:func:`valid_sheets` with every optional sheet and the park's discount rate."""
+    sheets = valid_sheets() | optional_sheets()
+    sheets["park"][0].update(discount_rate="0.04", discount_rate_source="municipal guideline")
+    return sheets
+
+
 def write_sheets(folder: Path, sheets: dict[str, list[Row]]) -> Path:
     """Write ``sheets`` as a CSV folder; columns are the schema's, then any extra ones."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -77,13 +77,14 @@ def _check_columns(sheet: RawSheet, issues: list[Issue]) -> None:
         if column not in seen:
             close = difflib.get_close_matches(column, extras, n=1)
             hint = f" (is {close[0]!r} meant to be {column!r}?)" if close else ""
+            optional = f" and may have {', '.join(spec.optional)}" if spec.optional else ""
             issues.append(
                 Issue(
                     sheet.name,
                     1,
                     column,
                     f"required column is missing{hint}; the sheet needs "
-                    f"{', '.join(spec.required)} and may have {', '.join(spec.optional)}",
+                    f"{', '.join(spec.required)}{optional}",
                 )
             )
     for column in sheet.columns:

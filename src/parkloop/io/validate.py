@@ -234,9 +234,18 @@ def _park(sheet: RawSheet, out: Collector) -> Park | None:
     name = reader.text("name", required=True)
     country = reader.convert("country", _country)
     lat, lon = _latlon(reader, required=False)
+    rate = reader.number("discount_rate", minimum=0, unit="per year")
+    if rate is not None and rate >= 1:
+        reader.fail("discount_rate", f"{rate:g} must be below 1; give a fraction (0.05 for 5 %)")
+    rate_source = reader.text("discount_rate_source")
+    if rate is not None and rate_source is None:
+        reader.fail(
+            "discount_rate_source",
+            "is empty but a discount_rate is given; say where the rate comes from",
+        )
     if not reader.ok or name is None:
         return None
-    return Park(name, country, reader.text("municipality"), lat, lon)
+    return Park(name, country, reader.text("municipality"), lat, lon, rate, rate_source)
 
 
 def _companies(sheet: RawSheet, out: Collector) -> list[Company]:
@@ -409,7 +418,7 @@ def validate_workbook(
     raw : RawWorkbook
         Cells as read by :func:`parkloop.io.read.read_workbook`.
     known_company_ids : iterable of str
-        Company ids already in the target park, which flows and energy rows may refer to.
+        Company ids already in the target park, which rows of the other sheets may refer to.
     max_issues : int
         Stop collecting after this many problems.
 
@@ -418,7 +427,11 @@ def validate_workbook(
     ValidationError
         With every problem found, each located by sheet, row and column.
     """
+    # The optional inventory sheets are checked in their own module, which builds on this one.
+    from parkloop.io.validate_extra import ExtraSheets, validate_extra_sheets
+
     out = Collector(max_issues)
+    extra = ExtraSheets()
     park: Park | None = None
     companies: list[Company] = []
     flows: list[Flow] = []
@@ -432,12 +445,13 @@ def validate_workbook(
         flows = _flows(raw.sheets["flows"], ids, out)
         if "energy" in raw.sheets:
             energy = _energy(raw.sheets["energy"], ids, out)
+        extra = validate_extra_sheets(raw, ids, out)
     except _Cap:
         pass
     if out.issues:
         raise ValidationError(out.issues, truncated=out.truncated)
     assert set(raw.sheets) <= set(SHEETS_BY_NAME)
-    return ParkWorkbook(park, companies, flows, energy)
+    return extra.workbook(park, companies, flows, energy)
 
 
 def validate_flow(cells: dict[str, str], company_ids: Iterable[str]) -> Flow:

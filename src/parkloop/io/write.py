@@ -18,7 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from parkloop.domain.models import ParkWorkbook
-from parkloop.io.schema import COMPANIES, ENERGY, FLOWS, PARK, SheetSpec
+from parkloop.io.schema import (
+    COMPANIES,
+    END_USE_SHARES,
+    ENERGY,
+    ENERGY_PRICES,
+    FLOWS,
+    FREIGHT,
+    PARK,
+    PROCESS_EMISSIONS,
+    STREAMS,
+    WASTE,
+    SheetSpec,
+)
 
 
 class WorkbookFormat(StrEnum):
@@ -60,6 +72,17 @@ def _records(workbook: ParkWorkbook) -> dict[str, tuple[SheetSpec, list[dict[str
     sheets["flows"] = (FLOWS, [record(f, FLOWS) for f in workbook.flows])
     if workbook.energy:
         sheets["energy"] = (ENERGY, [record(e, ENERGY) for e in workbook.energy])
+    optional: tuple[tuple[SheetSpec, list[Any]], ...] = (
+        (PROCESS_EMISSIONS, workbook.process_emissions),
+        (WASTE, workbook.waste),
+        (FREIGHT, workbook.freight),
+        (STREAMS, workbook.streams),
+        (ENERGY_PRICES, workbook.energy_prices),
+        (END_USE_SHARES, workbook.end_use_shares),
+    )
+    for spec, items in optional:
+        if items:
+            sheets[spec.name] = (spec, [record(item, spec) for item in items])
     return sheets
 
 

@@ -3,27 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import asdict, fields
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from parkloop.domain.models import (
     Company,
+    CompanyEndUseShare,
     Confidentiality,
     Direction,
     EnergyCarrier,
+    EnergyPrice,
     EnergyUse,
     Flow,
+    FreightTransport,
     Park,
     ParkWorkbook,
+    ProcessEmission,
+    ProcessStream,
+    WasteArising,
 )
 from parkloop.errors import NotFound
-from parkloop.store.tables import CompanyRow, EnergyUseRow, FlowRow, MatchRow, ParkRow
+from parkloop.store.tables import (
+    CompanyRow,
+    EndUseShareRow,
+    EnergyPriceRow,
+    EnergyUseRow,
+    FlowRow,
+    FreightRow,
+    MatchRow,
+    ParkRow,
+    ProcessEmissionRow,
+    ProcessStreamRow,
+    WasteRow,
+)
 from parkloop.units import Category, Period
 
 if TYPE_CHECKING:
     from parkloop.matching.engine import MatchResult
+
+T = TypeVar("T")
+#: The optional sheets whose rows belong to a company: workbook field, table, domain class.
+#: Table columns carry the domain objects' field names.
+COMPANY_SHEETS: tuple[tuple[str, type[Any], type[Any]], ...] = (
+    ("process_emissions", ProcessEmissionRow, ProcessEmission),
+    ("waste", WasteRow, WasteArising),
+    ("freight", FreightRow, FreightTransport),
+    ("streams", ProcessStreamRow, ProcessStream),
+    ("end_use_shares", EndUseShareRow, CompanyEndUseShare),
+)
+#: Fields of those domain objects that are enumerations, stored as their text value.
+STORED_AS_TEXT: dict[str, type[StrEnum]] = {
+    "carrier": EnergyCarrier,
+    "confidentiality": Confidentiality,
+}
 
 
 def find_park(session: Session, name: str) -> ParkRow | None:
@@ -80,7 +116,15 @@ def flow_rows(session: Session, park: ParkRow) -> Sequence[FlowRow]:
 
 
 def park_to_domain(row: ParkRow) -> Park:
-    return Park(row.name, row.country, row.municipality, row.lat, row.lon)
+    return Park(
+        row.name,
+        row.country,
+        row.municipality,
+        row.lat,
+        row.lon,
+        row.discount_rate,
+        row.discount_rate_source,
+    )
 
 
 def company_to_domain(row: CompanyRow) -> Company:
@@ -132,6 +176,14 @@ def load_workbook(session: Session, park: ParkRow) -> ParkWorkbook:
         .options(selectinload(EnergyUseRow.company))
         .order_by(EnergyUseRow.id)
     ).all()
+    keys = {c.id: c.key for c in companies}
+    prices = session.scalars(
+        select(EnergyPriceRow).where(EnergyPriceRow.park_id == park.id).order_by(EnergyPriceRow.id)
+    )
+    optional = {
+        attr: [_to_domain(row, cls, keys) for row in _company_table(session, table, keys)]
+        for attr, table, cls in COMPANY_SHEETS
+    }
     return ParkWorkbook(
         park=park_to_domain(park),
         companies=[company_to_domain(c) for c in companies],
@@ -140,7 +192,39 @@ def load_workbook(session: Session, park: ParkRow) -> ParkWorkbook:
             EnergyUse(e.company.key, e.year, EnergyCarrier(e.carrier), e.mwh, e.onsite_generation)
             for e in energy
         ],
+        process_emissions=optional["process_emissions"],
+        waste=optional["waste"],
+        freight=optional["freight"],
+        streams=optional["streams"],
+        energy_prices=[_to_domain(row, EnergyPrice, keys) for row in prices],
+        end_use_shares=optional["end_use_shares"],
     )
+
+
+def _company_table(session: Session, table: type[Any], keys: dict[int, str]) -> Sequence[Any]:
+    """The rows of ``table`` that belong to the companies ``keys`` (ids), in insertion order."""
+    return session.scalars(
+        select(table).where(table.company_id.in_(list(keys))).order_by(table.id)
+    ).all()
+
+
+def _to_domain(row: Any, cls: type[T], keys: dict[int, str]) -> T:
+    """The domain object ``cls`` of an optional sheet's ``row``: same names, ids as keys."""
+    values = {f.name: getattr(row, f.name) for f in fields(cls)}  # type: ignore[arg-type]
+    for name, enum in STORED_AS_TEXT.items():
+        if name in values:
+            values[name] = enum(values[name])
+    if "company_id" in values:
+        values["company_id"] = keys[values["company_id"]]
+    return cls(**values)
+
+
+def _to_columns(item: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """The column values of an optional sheet's domain object ``item``: ids as row ids."""
+    values = {k: v.value if isinstance(v, StrEnum) else v for k, v in asdict(item).items()}
+    if "company_id" in values:
+        values["company_id"] = ids[values["company_id"]]
+    return values
 
 
 def _apply_company(row: CompanyRow, company: Company) -> None:
@@ -191,6 +275,9 @@ def save_workbook(session: Session, name: str, workbook: ParkWorkbook) -> ParkRo
         park.municipality = info.municipality or park.municipality
         park.lat = info.lat if info.lat is not None else park.lat
         park.lon = info.lon if info.lon is not None else park.lon
+        if info.discount_rate is not None:
+            park.discount_rate = info.discount_rate
+            park.discount_rate_source = info.discount_rate_source
     if park.country is None and workbook.companies:
         countries = [c.country for c in workbook.companies]
         park.country = max(sorted(set(countries)), key=countries.count)
@@ -236,7 +323,31 @@ def save_workbook(session: Session, name: str, workbook: ParkWorkbook) -> ParkRo
             existing[key] = erow
         erow.mwh = use.mwh
     session.flush()
+    replace_optional_sheets(session, park, workbook)
     return park
+
+
+def replace_optional_sheets(session: Session, park: ParkRow, workbook: ParkWorkbook) -> None:
+    """Replace the park's stored rows of each optional sheet that ``workbook`` has rows for.
+
+    A sheet with rows replaces all of the park's rows of that sheet (process emissions, waste,
+    freight, streams, energy prices, end-use shares); a sheet without rows leaves them as they
+    are. Every company the rows name must already be stored in the park. Nothing is committed:
+    the caller's transaction makes the import all or nothing.
+    """
+    ids = {c.key: c.id for c in company_rows(session, park)}
+    for attr, table, _ in COMPANY_SHEETS:
+        items = getattr(workbook, attr)
+        if items:
+            session.execute(delete(table).where(table.company_id.in_(list(ids.values()))))
+            session.add_all(table(**_to_columns(item, ids)) for item in items)
+    if workbook.energy_prices:
+        session.execute(delete(EnergyPriceRow).where(EnergyPriceRow.park_id == park.id))
+        session.add_all(
+            EnergyPriceRow(park_id=park.id, **_to_columns(price, ids))
+            for price in workbook.energy_prices
+        )
+    session.flush()
 
 
 def replace_matches(session: Session, park: ParkRow, results: Sequence[MatchResult]) -> int:

@@ -74,9 +74,14 @@ class ParkRow(Timestamped, Base):
     municipality: Mapped[str | None] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    discount_rate: Mapped[float | None] = mapped_column(Float)
+    discount_rate_source: Mapped[str | None] = mapped_column(Text)
 
     companies: Mapped[list[CompanyRow]] = relationship(
         back_populates="park", cascade="all, delete-orphan", order_by="CompanyRow.id"
+    )
+    energy_prices: Mapped[list[EnergyPriceRow]] = relationship(
+        back_populates="park", cascade="all, delete-orphan", order_by="EnergyPriceRow.id"
     )
 
 
@@ -104,6 +109,21 @@ class CompanyRow(Timestamped, Base):
     )
     energy: Mapped[list[EnergyUseRow]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="EnergyUseRow.id"
+    )
+    process_emissions: Mapped[list[ProcessEmissionRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="ProcessEmissionRow.id"
+    )
+    waste: Mapped[list[WasteRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="WasteRow.id"
+    )
+    freight: Mapped[list[FreightRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="FreightRow.id"
+    )
+    streams: Mapped[list[ProcessStreamRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="ProcessStreamRow.id"
+    )
+    end_use_shares: Mapped[list[EndUseShareRow]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="EndUseShareRow.id"
     )
 
 
@@ -154,6 +174,116 @@ class EnergyUseRow(Base):
     onsite_generation: Mapped[bool] = mapped_column(Boolean, default=False)
 
     company: Mapped[CompanyRow] = relationship(back_populates="energy")
+
+
+class ProcessEmissionRow(Base):
+    """Greenhouse gas from a process of a site, not from fuel [t of the gas per year]."""
+
+    __tablename__ = "process_emissions"
+    __table_args__ = (UniqueConstraint("company_id", "year", "source", "gas"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    gas: Mapped[str] = mapped_column(String(10))
+    tonnes: Mapped[float] = mapped_column(Float)
+    biogenic: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="process_emissions")
+
+
+class WasteRow(Base):
+    """Waste a site sends off in a year [t] and its treatment."""
+
+    __tablename__ = "waste"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    tonnes: Mapped[float] = mapped_column(Float)
+    treatment: Mapped[str] = mapped_column(String(30))
+    ewc: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="waste")
+
+
+class FreightRow(Base):
+    """Freight transport a site buys in a year [tonne-km] by mode."""
+
+    __tablename__ = "freight"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(30))
+    tonne_km: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="freight")
+
+
+class ProcessStreamRow(Base):
+    """A process stream for pinch analysis; CP [kW/K] or heat load [kW] as it was given."""
+
+    __tablename__ = "process_streams"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    supply_c: Mapped[float] = mapped_column(Float)
+    target_c: Mapped[float] = mapped_column(Float)
+    cp_kw_per_k: Mapped[float | None] = mapped_column(Float)
+    heat_kw: Mapped[float | None] = mapped_column(Float)
+    dt_min_k: Mapped[float | None] = mapped_column(Float)
+    confidentiality: Mapped[str] = mapped_column(String(10), default="private")
+
+    company: Mapped[CompanyRow] = relationship(back_populates="streams")
+
+
+class EnergyPriceRow(Base):
+    """The price of an energy carrier in a park in one year [EUR/MWh], with its source."""
+
+    __tablename__ = "energy_prices"
+    __table_args__ = (UniqueConstraint("park_id", "carrier", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(String(20))
+    eur_per_mwh: Mapped[float] = mapped_column(Float)
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+
+    park: Mapped[ParkRow] = relationship(back_populates="energy_prices")
+
+
+class EndUseShareRow(Base):
+    """The share of a company's use of a carrier that goes to one end use, with its source."""
+
+    __tablename__ = "end_use_shares"
+    __table_args__ = (UniqueConstraint("company_id", "carrier", "end_use"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    carrier: Mapped[str] = mapped_column(String(20))
+    end_use: Mapped[str] = mapped_column(String(100))
+    share: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+
+    company: Mapped[CompanyRow] = relationship(back_populates="end_use_shares")
 
 
 class SynergyRow(Timestamped, Base):
@@ -431,3 +561,24 @@ class GuideTickRow(Base):
     item_id: Mapped[str] = mapped_column(String(50))
     by: Mapped[str] = mapped_column(String(320))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+
+
+class JobRow(Base):
+    """A long job (a park's matching run): its status and progress, written by the process that
+    runs it and read by every web worker."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
