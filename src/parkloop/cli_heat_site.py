@@ -1,4 +1,7 @@
-"""``parkloop heat site``: Total Site heat integration across the companies in a streams CSV.
+"""``parkloop heat site``: Total Site heat integration across companies.
+
+The streams come from a CSV with a company column or, with ``--park NAME``, from the
+``streams`` sheet stored for a park; both go through :mod:`parkloop.services.heat`.
 
 ``parkloop.cli`` registers it with ``heat_app.command("site")(heat_site_command)``. The module
 does not import ``parkloop.cli`` at load time, so that registration cannot form an import cycle;
@@ -94,12 +97,16 @@ def site_document(result: TotalSiteResult) -> dict[str, Any]:
 
 def heat_site_command(
     streams: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="CSV: company,name,supply_c,target_c and cp_kw_per_k or heat_kw; "
-            "optional dt_min_k per company"
+            "optional dt_min_k per company. Leave out with --park"
         ),
-    ],
+    ] = None,
+    park: Annotated[
+        str | None,
+        typer.Option("--park", help="Use the streams sheet of this stored park instead of a CSV"),
+    ] = None,
     dt_min: Annotated[
         float,
         typer.Option(
@@ -131,34 +138,49 @@ def heat_site_command(
         SiteFormat, typer.Option("--format", "-f", help="table for people, json for programs")
     ] = SiteFormat.TABLE,
 ) -> None:
-    """Heat the companies could exchange through a loop (Total Site analysis)."""
+    """Heat the companies could exchange through a loop (Total Site analysis).
+
+    Give either a streams CSV or --park NAME (the `streams` sheet stored for that park).
+    """
     from rich.table import Table
 
     from parkloop.cli_common import OutputFormat, out
+    from parkloop.cli_common import database as _database
     from parkloop.cli_common import errors as _errors
-    from parkloop.energy.total_site import Loop, total_site
     from parkloop.errors import ParkloopError
-    from parkloop.io.streams import read_company_streams
+    from parkloop.services import heat as heat_service
 
+    if streams is not None and park is not None:
+        raise typer.BadParameter("give a streams CSV or --park NAME, not both")
+    if streams is None and park is None:
+        raise typer.BadParameter("give a streams CSV, or --park NAME for a stored park")
     with _errors(OutputFormat(fmt.value)):
         try:
-            companies, dts = read_company_streams(streams)
-            dt_by_company = {name: dts.get(name, dt_min) for name in companies}
-            approach = max(dt_by_company.values()) if loop_dt is None else loop_dt
-            hot_water = hot_water_supply is not None or hot_water_return is not None
-            if steam_level and hot_water:
-                raise ValueError("give --steam-level or --hot-water-supply/return, not both")
-            if steam_level:
-                loop = Loop("steam", approach, levels_c=tuple(steam_level))
-            elif hot_water:
-                loop = Loop(
-                    "hot_water", approach, supply_c=hot_water_supply, return_c=hot_water_return
+            if park is not None:
+                result = heat_service.park_total_site(
+                    _database(),
+                    park,
+                    dt_min_k=dt_min,
+                    loop_dt_k=loop_dt,
+                    steam_levels_c=steam_level,
+                    hot_water_supply_c=hot_water_supply,
+                    hot_water_return_c=hot_water_return,
+                    ambient_c=ambient,
                 )
             else:
-                loop = Loop("ideal", approach)
-            result = total_site(companies, dt_by_company, loop, ambient_c=ambient)
+                assert streams is not None
+                result = heat_service.csv_total_site(
+                    streams,
+                    dt_min_k=dt_min,
+                    loop_dt_k=loop_dt,
+                    steam_levels_c=steam_level,
+                    hot_water_supply_c=hot_water_supply,
+                    hot_water_return_c=hot_water_return,
+                    ambient_c=ambient,
+                )
         except ValueError as exc:
             raise ParkloopError(str(exc)) from None
+        loop = result.loop
         if fmt is SiteFormat.JSON:
             print(json.dumps(site_document(result), indent=2))
             return
