@@ -5,12 +5,15 @@ Run (PostgreSQL is started by the script it runs under)::
     scripts/with-postgres.sh .venv/bin/python benchmarks/load.py --users 50 --seconds 120
 
 Starts ``uvicorn`` with ``--workers`` processes on the database named by
-``PARKLOOP_TEST_POSTGRES_URL`` (or ``PARKLOOP_DATABASE_URL``), loads the demo park with its demo
-accounts, signs every virtual user in as a company member, then has each user loop over a
-browsing mix (park page, company page, synergy board, inventory, toolbox; API reads of flows,
-companies and the report), pausing between requests as a reader does (``--think``). Prints
-requests per second, the error count and latency percentiles [ms] for pages and for API reads.
-Asserts nothing.
+``PARKLOOP_TEST_POSTGRES_URL`` (or ``PARKLOOP_DATABASE_URL``) and loads the demo park with its
+demo accounts. Before the measured window starts, every virtual user signs in as a company
+member and visits every address of the mix once, all at once (fresh workers load reference data
+and fill their park cache on first use; ``--no-warm-up`` leaves the visits out). Then each user
+loops over a browsing mix (park page, company page, synergy board, inventory, toolbox; API reads
+of flows, companies and the report), pausing between requests as a reader does (``--think``).
+Prints requests per second, the error count, latency percentiles [ms] for pages and for API
+reads and per address, the sign-in and warm-up times, and the machine's load average before and
+after the run (other work on the machine skews the latencies). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,15 +60,8 @@ async def sign_in(client: httpx2.AsyncClient, email: str) -> None:
     response.raise_for_status()
 
 
-async def user(
-    think: tuple[float, float],
-    base: str,
-    email: str,
-    park: str,
-    until: float,
-    samples: dict[str, list[float]],
-    errors: list[str],
-) -> None:
+def mix(park: str) -> tuple[list[str], list[str]]:
+    """The pages and the API reads a user picks from."""
     quoted = quote(park)
     pages = [
         f"/parks/{quoted}",
@@ -79,23 +75,56 @@ async def user(
         f"/api/v1/parks/{quoted}/companies",
         f"/api/v1/parks/{quoted}/report",
     ]
+    return pages, api
+
+
+async def user(
+    think: tuple[float, float],
+    client: httpx2.AsyncClient,
+    email: str,
+    park: str,
+    until: float,
+    samples: dict[str, list[float]],
+    by_path: dict[str, list[float]],
+    errors: list[str],
+) -> None:
+    pages, api = mix(park)
     rng = random.Random(email)
-    async with httpx2.AsyncClient(base_url=base, timeout=30.0, follow_redirects=True) as client:
-        await sign_in(client, email)
-        while time.monotonic() < until:
-            kind = "api" if rng.random() < 0.4 else "page"
-            path = rng.choice(api if kind == "api" else pages)
-            start = time.perf_counter()
-            try:
-                response = await client.get(path)
-                if response.status_code >= 400:
-                    errors.append(f"{response.status_code} {path}")
-            except httpx2.HTTPError as exc:
-                errors.append(f"{type(exc).__name__} {path}")
-                continue
-            samples[kind].append((time.perf_counter() - start) * 1000)
-            if think[1] > 0:
-                await asyncio.sleep(rng.uniform(*think))
+    while time.monotonic() < until:
+        kind = "api" if rng.random() < 0.4 else "page"
+        path = rng.choice(api if kind == "api" else pages)
+        start = time.perf_counter()
+        try:
+            response = await client.get(path)
+            if response.status_code >= 400:
+                errors.append(f"{response.status_code} {path}")
+        except httpx2.HTTPError as exc:
+            errors.append(f"{type(exc).__name__} {path}")
+            continue
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        samples[kind].append(elapsed_ms)
+        by_path.setdefault(path, []).append(elapsed_ms)
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+
+
+async def timed_sign_in(client: httpx2.AsyncClient, email: str, took_ms: list[float]) -> None:
+    start = time.perf_counter()
+    await sign_in(client, email)
+    took_ms.append((time.perf_counter() - start) * 1000)
+
+
+async def warm_up(
+    client: httpx2.AsyncClient, park: str, took_ms: list[float], errors: list[str]
+) -> None:
+    """Visit every address of the mix once (fresh workers load their data on first use)."""
+    pages, api = mix(park)
+    for path in [*pages, *api]:
+        start = time.perf_counter()
+        response = await client.get(path)
+        if response.status_code >= 400:
+            errors.append(f"warm-up {response.status_code} {path}")
+        took_ms.append((time.perf_counter() - start) * 1000)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -109,6 +138,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--warm-up",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="have every user visit every address once before the measured window",
+    )
     parser.add_argument(
         "--think",
         default="1,3",
@@ -162,35 +197,74 @@ def main() -> int:
                 return 1
             time.sleep(0.5)
         samples: dict[str, list[float]] = {"page": [], "api": []}
+        by_path: dict[str, list[float]] = {}
         errors: list[str] = []
+        signing_in: list[float] = []
+        warming: list[float] = []
+        window: list[float] = []
 
         async def run() -> None:
-            until = time.monotonic() + args.seconds
-            await asyncio.gather(
-                *(
-                    user(think, base, members[i % len(members)], park, until, samples, errors)
-                    for i in range(args.users)
+            emails = [members[i % len(members)] for i in range(args.users)]
+            clients = [
+                httpx2.AsyncClient(base_url=base, timeout=30.0, follow_redirects=True)
+                for _ in emails
+            ]
+            try:
+                # Everyone signs in at once (and, unless --no-warm-up, visits every address
+                # once) before the measured browsing starts.
+                await asyncio.gather(
+                    *(timed_sign_in(c, e, signing_in) for c, e in zip(clients, emails, strict=True))
                 )
-            )
+                if args.warm_up:
+                    await asyncio.gather(*(warm_up(c, park, warming, errors) for c in clients))
+                started = time.perf_counter()
+                until = time.monotonic() + args.seconds
+                await asyncio.gather(
+                    *(
+                        user(think, c, e, park, until, samples, by_path, errors)
+                        for c, e in zip(clients, emails, strict=True)
+                    )
+                )
+                window.append(time.perf_counter() - started)
+            finally:
+                for client in clients:
+                    await client.aclose()
 
-        started = time.perf_counter()
+        load_before = os.getloadavg()
         asyncio.run(run())
-        elapsed = time.perf_counter() - started
+        elapsed = window[0]
+        load_after = os.getloadavg()
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     total = len(samples["page"]) + len(samples["api"])
     print(
         f"load test · {args.users} users (think {args.think} s) · {args.workers} workers · "
-        "PostgreSQL · "
+        f"PostgreSQL · warm-up {'on' if args.warm_up else 'off'} · "
         f"{elapsed:.0f} s · Python {sys.version.split()[0]}"
     )
     print(f"requests: {total} ({total / elapsed:.1f} per s), errors: {len(errors)}")
+    before, after = (" ".join(f"{x:.2f}" for x in load) for load in (load_before, load_after))
+    print(f"load average (1/5/15 min) before: {before}, after: {after}")
     for kind in ("page", "api"):
         values = samples[kind]
         print(
             f"{kind:>5}: n={len(values)} p50 {percentile(values, 50):.0f} ms, "
             f"p95 {percentile(values, 95):.0f} ms, p99 {percentile(values, 99):.0f} ms"
+        )
+    for path, values in sorted(by_path.items()):
+        print(
+            f"       {path}: n={len(values)} p50 {percentile(values, 50):.0f} ms, "
+            f"p95 {percentile(values, 95):.0f} ms"
+        )
+    print(
+        f"sign-in (all {args.users} at once, before the run): "
+        f"p50 {percentile(signing_in, 50):.0f} ms, max {max(signing_in):.0f} ms"
+    )
+    if warming:
+        print(
+            f"warm-up (not counted above): n={len(warming)} p50 {percentile(warming, 50):.0f} ms, "
+            f"p95 {percentile(warming, 95):.0f} ms, max {max(warming):.0f} ms"
         )
     if errors:
         print("first errors:", ", ".join(errors[:5]))

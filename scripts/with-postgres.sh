@@ -46,5 +46,9 @@ trap cleanup EXIT
 "${run_as[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres parkloop_test
 
 export PARKLOOP_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:${port}/parkloop_test"
+# For tests that stop and restart the server: its data folder (its log is ../server.log) and
+# the folder of pg_ctl; as root, run pg_ctl as the postgres user.
+export PARKLOOP_TEST_POSTGRES_DATA="$workdir/data"
+export PARKLOOP_TEST_POSTGRES_BIN="$bindir"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port" >&2
 "$@"

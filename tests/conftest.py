@@ -100,3 +100,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent: the comparison with the shared tables needs it")
     return SHARED_DATA
+
+
+@pytest.fixture
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The throw-away PostgreSQL server's database, migrated and empty, for tests whose point
+    is PostgreSQL (advisory locks, server restarts); skipped without a server, an error under
+    ``make test``."""
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL: run `make test` to include it")
+    db: Database = request.getfixturevalue("_postgres")
+    _truncate(db)
+    yield db
+    _truncate(db)

@@ -130,7 +130,10 @@ def test_invite_list_match_connect_agree_implement(
 
         facilitator.goto(park_url)
         facilitator.click("#run-matching button")
-        facilitator.wait_for_url(re.compile(r".*#figures$"))
+        facilitator.wait_for_url(re.compile(r".*/jobs/\d+$"))
+        # the job runs in its own process; its page reloads itself until the run has ended
+        facilitator.wait_for_selector('#job-status[data-status="done"]', timeout=120_000)
+        assert "100 %" in facilitator.inner_text("main")
 
         member.goto(company_url)
         rows = member.locator("#matches tbody tr", has_text="Bark and wood chips")

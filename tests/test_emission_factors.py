@@ -26,6 +26,10 @@ ALLOWED_UNITS: dict[str, tuple[str, str]] = {
     "TJ per Gg": ("TJ", "Gg"),
     "kg CO2e per kg CH4": ("kg", "kg"),
     "kg CO2e per kg N2O": ("kg", "kg"),
+    "kg CO2e per kg HFC-32": ("kg", "kg"),
+    "kg CO2e per kg HFC-125": ("kg", "kg"),
+    "kg CO2e per kg HFC-134a": ("kg", "kg"),
+    "kg CO2e per kg HFC-143a": ("kg", "kg"),
     "kg CO2e per tonne-km": ("kg", "t * km"),
     "kg CO2e per tonne": ("kg", "t"),
     "t CO2 per t clinker": ("t", "t"),
@@ -61,6 +65,18 @@ def factors() -> dict[str, Factor]:
         # IPCC AR6 WG1 Ch. 7 Table 7.15: GWP100 of fossil CH4 29.8 and of N2O 273.
         ("gwp100_ch4_fossil_ar6", 29.8),
         ("gwp100_n2o_ar6", 273),
+        # IPCC AR5 WG1 Ch. 8 Table 8.A.1: GWP100 of HFC-32 677, HFC-125 3170, HFC-134a 1300,
+        # HFC-143a 4800.
+        ("gwp100_hfc32_ar5", 677),
+        ("gwp100_hfc125_ar5", 3170),
+        ("gwp100_hfc134a_ar5", 1300),
+        ("gwp100_hfc143a_ar5", 4800),
+        # IPCC AR6 WG1 Ch. 7 Table 7.SM.7: GWP100 of HFC-32 771, HFC-125 3740, HFC-134a 1530,
+        # HFC-143a 5810.
+        ("gwp100_hfc32_ar6", 771),
+        ("gwp100_hfc125_ar6", 3740),
+        ("gwp100_hfc134a_ar6", 1530),
+        ("gwp100_hfc143a_ar6", 5810),
         # IPCC 2006 GL Vol. 3 Ch. 2 Sect. 2.2: Tier 1 clinker factor 0.52 t CO2/t clinker.
         ("substitution_clinker_calcination", 0.52),
         # UK DESNZ GHG conversion factors 2025: HGV articulated >33 t, average laden,
@@ -193,3 +209,19 @@ def test_unknown_labels_are_refused_with_the_allowed_values() -> None:
         _gas("f.yaml", "y", "CO2-eq")
     assert set(BASES) == {"location", "market", "margin"}
     assert set(GASES) == {"CO2", "CO2e", "CH4", "N2O"}
+
+
+def test_every_gwp_entry_is_per_kg_of_its_gas_and_exists_in_both_reports(
+    factors: dict[str, Factor],
+) -> None:
+    # A gas the workbook accepts must have a GWP100 in AR5 and in AR6, so that the inventory can
+    # be run with either set; every entry is kg CO2e per kg of its gas.
+    reports: dict[str, set[str]] = {}
+    for name, factor in factors.items():
+        found = re.fullmatch(r"gwp100_([a-z0-9]+)(?:_[a-z_]+)?_(ar\d)", name)
+        if found:
+            assert factor.unit.startswith("kg CO2e per kg "), name
+            assert factor.value > 0, name
+            reports.setdefault(found[1], set()).add(found[2])
+    assert {"ch4", "n2o", "hfc32", "hfc125", "hfc134a", "hfc143a"} <= set(reports)
+    assert all(found == {"ar5", "ar6"} for found in reports.values()), reports

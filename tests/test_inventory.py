@@ -1,13 +1,17 @@
-"""GHG inventory (scope 1 and 2): hand calculations with cited factors, rules, park sums, CLI.
+"""GHG inventory: hand calculations with cited factors, rules, park sums, scope 3, CLI.
 
 Every expected total below is worked out by hand from the factor values written beside it. The
 values are those of ``src/parkloop/reference/data/emission_factors.yaml``; the first test checks
-that the file still holds them, so a change there shows up as one clear failure.
-Unit rules used throughout: 1 MWh = 0.0036 TJ; kg per TJ x TJ / 1000 = t; 1 kg/kWh = 1 t/MWh.
+that the file still holds them, so a change there shows up as one clear failure. The tests of
+process emissions and scope 3 read the factor values from the data files (``shipped``) and write
+each expected number as arithmetic on them; the published values are in ``CITED``.
+Unit rules used throughout: 1 MWh = 0.0036 TJ; kg per TJ x TJ / 1000 = t; 1 kg/kWh = 1 t/MWh;
+t of gas x GWP100 = t CO2e; kg CO2e per t (or per tonne-km) x t (or tonne-km) / 1000 = t CO2e.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from dataclasses import replace
@@ -29,12 +33,24 @@ from parkloop.climate import (
 )
 from parkloop.climate.factor_choice import gwp_factors
 from parkloop.climate.inventory import TJ_PER_MWH
+from parkloop.climate.process import process_gwp, process_line
 from parkloop.climate.results import Totals
-from parkloop.domain.models import Company, EnergyCarrier, EnergyUse, ParkWorkbook
+from parkloop.climate.scope3 import freight_line, scope3_inventory, waste_line
+from parkloop.domain.models import (
+    Company,
+    EnergyCarrier,
+    EnergyUse,
+    FreightTransport,
+    ParkWorkbook,
+    ProcessEmission,
+    WasteArising,
+)
 from parkloop.errors import NotFound, ReferenceDataError
+from parkloop.impact.factors import DisposalEntry, impact_reference
+from parkloop.reference.factors import load_factors
 from parkloop.services import inventory as inventory_service
 from parkloop.services.database import Database
-from parkloop.services.parks import load_demo
+from parkloop.services.parks import demo_workbook_path, load_demo
 from parkloop.settings import get_settings
 from parkloop.units import ureg
 from tests.strategies import workbooks
@@ -59,6 +75,18 @@ GWP_CH4_AR5, GWP_N2O_AR5 = 28.0, 265.0  # gwp100_ch4_ar5, gwp100_n2o_ar5
 GWP_CH4_FOSSIL_AR6 = 29.8  # gwp100_ch4_fossil_ar6
 GWP_CH4_NON_FOSSIL_AR6 = 27.0  # gwp100_ch4_non_fossil_ar6
 GWP_N2O_AR6 = 273.0  # gwp100_n2o_ar6
+# IPCC AR5 WG1 Ch. 8, Table 8.A.1 and AR6 WG1 Ch. 7, Table 7.SM.7, GWP100 of HFC-134a:
+GWP_HFC134A_AR5, GWP_HFC134A_AR6 = 1300.0, 1530.0  # gwp100_hfc134a_ar5 / _ar6
+# UK DESNZ and Defra, GHG reporting: conversion factors 2025, Waste disposal [kg CO2e per t]:
+UK_LANDFILL_AGGREGATES = 1.26338  # waste_landfill_aggregates
+UK_LANDFILL_FOOD = 700.30886  # waste_landfill_food
+UK_COMPOSTING_GARDEN = 8.98311  # waste_composting_garden
+UK_CLOSED_LOOP_PAPER = 4.68568  # waste_closed_loop_recycling_paper_board_mixed
+UK_OPEN_LOOP_AGGREGATES = 1.00835  # waste_open_loop_recycling_aggregates (no closed loop)
+# ... and Freighting goods [kg CO2e per tonne-km]:
+UK_FREIGHT_ROAD = 0.078  # freight_road_all_articulated_hgv (HGV all artics, average laden)
+UK_FREIGHT_RAIL = 0.02779  # freight_rail
+UK_FREIGHT_SEA_BULK = 0.00353  # freight_sea_bulk_carrier
 # EEA, GHG emission intensity of electricity generation (2025 edition; version 13 for 2019-2021),
 # kg CO2e per kWh:
 SE_2023_EEA = 0.007  # grid_average_se_2023_eea
@@ -106,6 +134,16 @@ CITED = {
     "gwp100_ch4_fossil_ar6": GWP_CH4_FOSSIL_AR6,
     "gwp100_ch4_non_fossil_ar6": GWP_CH4_NON_FOSSIL_AR6,
     "gwp100_n2o_ar6": GWP_N2O_AR6,
+    "gwp100_hfc134a_ar5": GWP_HFC134A_AR5,
+    "gwp100_hfc134a_ar6": GWP_HFC134A_AR6,
+    "waste_landfill_aggregates": UK_LANDFILL_AGGREGATES,
+    "waste_landfill_food": UK_LANDFILL_FOOD,
+    "waste_composting_garden": UK_COMPOSTING_GARDEN,
+    "waste_closed_loop_recycling_paper_board_mixed": UK_CLOSED_LOOP_PAPER,
+    "waste_open_loop_recycling_aggregates": UK_OPEN_LOOP_AGGREGATES,
+    "freight_road_all_articulated_hgv": UK_FREIGHT_ROAD,
+    "freight_rail": UK_FREIGHT_RAIL,
+    "freight_sea_bulk_carrier": UK_FREIGHT_SEA_BULK,
     "grid_average_se_2023_eea": SE_2023_EEA,
     "grid_average_se_2021_eea": SE_2021_EEA,
     "grid_average_dk_2023_eea": DK_2023_EEA,
@@ -426,10 +464,12 @@ def test_park_total_is_the_sum_of_its_companies_and_of_its_carriers(
         for method in ("location", "market"):
             companies = math.fsum(c.totals.total_tco2e(method) for c in year.companies)
             carriers = math.fsum(t.total_tco2e(method) for t in year.by_carrier.values())
+            sources = carriers + year.process.total_tco2e(method)
             assert year.totals.total_tco2e(method) == pytest.approx(companies, rel=1e-9)
-            assert year.totals.total_tco2e(method) == pytest.approx(carriers, rel=1e-9)
+            assert year.totals.total_tco2e(method) == pytest.approx(sources, rel=1e-9)
         biogenic = math.fsum(c.totals.biogenic_co2_t for c in year.companies)
         assert year.totals.biogenic_co2_t == pytest.approx(biogenic, rel=1e-9)
+        assert year.process_gaps == ()  # every gas the workbook allows has both GWP sets
         for c in year.companies:
             for line in c.lines:
                 for method in ("location", "market"):
@@ -483,6 +523,306 @@ def test_malformed_shipped_factors_are_reported_by_name_and_field() -> None:
         gwp_factors(FactorTable.from_factors(without_gwp), "ar5")
 
 
+# --- Process emissions (scope 1) -----------------------------------------------------------
+
+shipped = load_factors("emission_factors.yaml")
+
+
+def f(name: str) -> float:
+    """The value of a shipped factor, read from ``emission_factors.yaml``."""
+    return shipped[name].value
+
+
+def process(gas: str, tonnes: float, biogenic: bool = False, key: str = "C1") -> ProcessEmission:
+    return ProcessEmission(key, 2024, f"{gas} source", gas, tonnes, biogenic)
+
+
+PROCESS_ROWS = [
+    process("N2O", 0.256),  # nitrification and denitrification
+    process("CH4", 57.0, biogenic=True),  # digester losses
+    process("CH4", 10.0),  # fossil methane vented
+    process("HFC134A", 0.05),  # refrigerant leak
+    process("CO2", 1000.0),  # calcination
+    process("CO2", 7500.0, biogenic=True),  # vented from biogas upgrading
+]
+
+
+def test_process_lines_by_hand_with_ar5() -> None:
+    lines = [process_line(row, default_table(), "ar5") for row in PROCESS_ROWS]
+    # IPCC AR5 WG1 Ch. 8 (Tables 8.7 and 8.A.1): one GWP100 per gas, biogenic or not
+    expected = [
+        0.256 * f("gwp100_n2o_ar5"),  # 0.256 x 265 = 67.84
+        57.0 * f("gwp100_ch4_ar5"),  # 57 x 28 = 1,596 (biogenic CH4 counts in scope 1)
+        10.0 * f("gwp100_ch4_ar5"),  # 10 x 28 = 280
+        0.05 * f("gwp100_hfc134a_ar5"),  # 0.05 x 1,300 = 65
+        1000.0,  # CO2: GWP 1 by definition
+    ]
+    for line, value in zip(lines, expected, strict=False):
+        assert line.scope == 1 and line.estimate is not None
+        assert line.estimate.tco2e == pytest.approx(value, rel=1e-12)
+    assert expected[:4] == pytest.approx([67.84, 1596.0, 280.0, 65.0], rel=1e-12)
+    assert lines[3].estimate is not None
+    assert lines[3].estimate.factors == ("gwp100_hfc134a_ar5",)
+    assert lines[4].factor_names() == ()
+    vented = lines[5]
+    assert vented.scope is None and vented.estimate is None and vented.gap is None
+    assert vented.biogenic_co2_t == 7500.0
+    totals = Totals.of_process(lines)
+    assert totals.scope1_tco2e == pytest.approx(math.fsum(expected), rel=1e-12)
+    assert totals.biogenic_co2_t == 7500.0
+    assert totals.scope2_location_tco2e == totals.scope2_market_tco2e == 0.0
+
+
+def test_process_lines_by_hand_with_ar6_split_methane_by_origin() -> None:
+    lines = [process_line(row, default_table(), "ar6") for row in PROCESS_ROWS]
+    # IPCC AR6 WG1 Ch. 7 (Table 7.15 for CH4 and N2O, Table 7.SM.7 for HFC-134a)
+    expected = [
+        0.256 * f("gwp100_n2o_ar6"),  # 0.256 x 273 = 69.888
+        57.0 * f("gwp100_ch4_non_fossil_ar6"),  # biogenic methane: 57 x 27.0 = 1,539
+        10.0 * f("gwp100_ch4_fossil_ar6"),  # fossil methane: 10 x 29.8 = 298
+        0.05 * f("gwp100_hfc134a_ar6"),  # 0.05 x 1,530 = 76.5
+        1000.0,
+    ]
+    assert expected[:4] == pytest.approx([69.888, 1539.0, 298.0, 76.5], rel=1e-12)
+    assert [line.estimate.tco2e if line.estimate else None for line in lines[:5]] == (
+        pytest.approx(expected, rel=1e-12)
+    )
+    assert [line.factor_names() for line in lines[:4]] == [
+        ("gwp100_n2o_ar6",),
+        ("gwp100_ch4_non_fossil_ar6",),
+        ("gwp100_ch4_fossil_ar6",),
+        ("gwp100_hfc134a_ar6",),
+    ]
+    assert lines[5].biogenic_co2_t == 7500.0  # biogenic CO2 stays outside whatever the set
+
+
+def test_process_emissions_join_scope_1_of_the_company_and_the_park() -> None:
+    a, b = company("DK", 10, "A"), company("DK", 5, "B")
+    energy = [EnergyUse("A", 2024, E.NATURAL_GAS, 1000.0)]
+    rows = [
+        ProcessEmission("A", 2024, "wastewater", "N2O", 0.256, False),
+        ProcessEmission("B", 2025, "upgrading", "CO2", 500.0, True),
+        ProcessEmission("B", 2025, "digester", "CH4", 2.0, True),
+    ]
+    workbook = ParkWorkbook(None, [a, b], [], energy, process_emissions=rows)
+    result = park_inventory(workbook)
+    # the years come from the energy and the process rows
+    assert [y.year for y in result.years] == [2024, 2025] and result.baseline_year == 2024
+    y2024, y2025 = result.years
+    # A in 2024: 1,000 MWh natural gas = 3.6 TJ x (56,100 + 1 x 28 + 0.1 x 265) / 1000
+    gas = (
+        3.6
+        * (
+            f("fuel_natural_gas_co2")
+            + f("fuel_natural_gas_ch4") * f("gwp100_ch4_ar5")
+            + f("fuel_natural_gas_n2o") * f("gwp100_n2o_ar5")
+        )
+        / 1000.0
+    )  # 202.1562 t
+    n2o = 0.256 * f("gwp100_n2o_ar5")  # 67.84 t
+    (only_a,) = y2024.companies
+    assert only_a.totals.scope1_tco2e == pytest.approx(gas + n2o, rel=1e-12)
+    assert only_a.totals.scope1_tco2e == pytest.approx(202.1562 + 67.84, rel=1e-12)
+    assert y2024.by_carrier[E.NATURAL_GAS].scope1_tco2e == pytest.approx(gas, rel=1e-12)
+    assert y2024.process.scope1_tco2e == pytest.approx(n2o, rel=1e-12)
+    assert y2024.missing_companies == ("B",)
+    assert any("1 of 2 companies have energy or process rows" in n for n in y2024.notes())
+    # B in 2025 has process rows only: 2 t biogenic CH4 x 28 = 56 t; 500 t biogenic CO2 apart
+    (only_b,) = y2025.companies
+    assert only_b.lines == () and len(only_b.process_lines) == 2
+    assert only_b.totals.scope1_tco2e == pytest.approx(2.0 * f("gwp100_ch4_ar5"), rel=1e-12)
+    assert only_b.totals.biogenic_co2_t == 500.0
+    assert y2025.totals.total_tco2e("market") == pytest.approx(56.0, rel=1e-12)
+    assert result.change_from_baseline(y2025, "location") == pytest.approx(
+        56.0 / (gas + n2o) - 1.0, rel=1e-12
+    )
+    assert {"gwp100_n2o_ar5", "gwp100_ch4_ar5"} <= set(result.factors_for("market"))
+    assert any(n.startswith("process emissions:") for n in result.notes)
+    document = json.loads(json.dumps(result.as_dict("location")))
+    lines = document["years"][0]["companies"][0]["process_lines"]
+    assert lines[0]["tco2e"] == pytest.approx(n2o) and lines[0]["factors"] == ["gwp100_n2o_ar5"]
+    assert document["years"][1]["process"]["biogenic_co2_t"] == 500.0
+    with pytest.raises(ValueError, match="energy or process rows of companies not in"):
+        park_inventory(ParkWorkbook(None, [a], [], [], process_emissions=rows))
+
+
+def test_a_gas_without_a_gwp_of_the_chosen_report_is_a_gap() -> None:
+    factors = {k: v for k, v in default_table().factors.items() if k != "gwp100_hfc134a_ar6"}
+    table = FactorTable.from_factors(factors)
+    rows = [process("HFC134A", 0.05), process("N2O", 1.0)]
+    workbook = ParkWorkbook(None, [company()], [], [], process_emissions=rows)
+    result = park_inventory(workbook, gwp="ar6", table=table)
+    (year,) = result.years
+    (gap,) = year.process_gaps
+    assert gap.gas == "HFC134A" and gap.estimate is None and gap.scope == 1
+    assert gap.gap is not None and "no GWP100 of IPCC AR6" in gap.gap
+    # only the N2O counts: 1 t x 273
+    assert year.totals.scope1_tco2e == pytest.approx(1.0 * f("gwp100_n2o_ar6"), rel=1e-12)
+    assert (
+        json.loads(json.dumps(result.as_dict("location")))["years"][0]["process_gaps"][0]["gas"]
+        == "HFC134A"
+    )
+    # the same row with AR5 has its factor
+    assert park_inventory(workbook, table=table).years[0].process_gaps == ()
+
+
+def test_process_gwp_refuses_co2_and_a_gwp_entry_in_another_unit() -> None:
+    table = default_table()
+    with pytest.raises(ValueError, match="reference gas"):
+        process_gwp(table, "CO2")
+    with pytest.raises(ValueError, match="unknown GWP set 'ar4'"):
+        process_gwp(table, "N2O", "ar4")
+    bad = replace(table.factors["gwp100_hfc32_ar5"], unit="kg CO2 per kg")
+    broken = FactorTable.from_factors({**table.factors, bad.name: bad})
+    with pytest.raises(ReferenceDataError, match="gwp100_hfc32_ar5 has unit 'kg CO2 per kg'"):
+        process_gwp(broken, "HFC32")
+    with pytest.raises(ValueError, match="finite number of t >= 0"):
+        process_line(process("N2O", -1.0), table)
+
+
+# --- Scope 3: waste (category 5) and freight (category 4) -----------------------------------
+
+
+def waste(tonnes: float, treatment: str, ewc: str | None, key: str = "C1") -> WasteArising:
+    return WasteArising(key, 2024, tonnes, treatment, ewc)
+
+
+def test_waste_category_5_by_hand() -> None:
+    rows = [
+        waste(2500.0, "landfill", "17 09 04"),  # mixed C&D waste -> construction_demolition
+        waste(300.0, "recycling", "15 01 01"),  # paper and cardboard packaging
+        waste(40.0, "landfill", "20 01 08"),  # biodegradable kitchen waste -> food
+        waste(12.0, "composting", "20 02 01"),  # biodegradable garden waste -> garden
+    ]
+    lines = [waste_line(row) for row in rows]
+    # UK conversion factors 2025, Waste disposal, kg CO2e per t / 1000 = t CO2e per t
+    expected = [
+        2500.0 * f("waste_landfill_aggregates") / 1000.0,  # 2,500 x 1.26338 / 1000 = 3.15845
+        300.0 * f("waste_closed_loop_recycling_paper_board_mixed") / 1000.0,  # 1.405704
+        40.0 * f("waste_landfill_food") / 1000.0,  # 40 x 700.30886 / 1000 = 28.0123544
+        12.0 * f("waste_composting_garden") / 1000.0,  # 12 x 8.98311 / 1000 = 0.10779732
+    ]
+    assert expected == pytest.approx([3.15845, 1.405704, 28.0123544, 0.10779732], rel=1e-12)
+    assert [line.tco2e for line in lines] == pytest.approx(expected, rel=1e-12)
+    assert [line.material for line in lines] == [
+        "aggregates",
+        "paper_board_mixed",
+        "food",
+        "garden",
+    ]
+    assert [line.factors for line in lines] == [
+        ("waste_landfill_aggregates",),
+        ("waste_closed_loop_recycling_paper_board_mixed",),
+        ("waste_landfill_food",),
+        ("waste_composting_garden",),
+    ]
+    assert all(line.category == 5 and line.gap is None and line.unit == "t" for line in lines)
+    companies = [company("DK", key="C1")]
+    result = scope3_inventory(ParkWorkbook(None, companies, [], [], waste=rows))
+    assert result.year(2024).totals.category5_tco2e == pytest.approx(math.fsum(expected))
+    assert result.year(2024).totals.category4_tco2e == 0.0
+    assert set(result.factors) == {name for line in lines for name in line.factors}
+
+
+def test_recycling_counts_only_what_the_uk_recycling_factor_covers() -> None:
+    # Cut-off (recycled content) method: the sender counts collection and transport to the
+    # recycler; the UK set has closed-loop recycling for paper and only open-loop for
+    # aggregates, so the route found first among closed-loop, open-loop is used.
+    rubble = waste_line(waste(100.0, "recycling", "17 01 01"))
+    assert rubble.factors == ("waste_open_loop_recycling_aggregates",)
+    assert rubble.tco2e == pytest.approx(100.0 * f("waste_open_loop_recycling_aggregates") / 1000)
+    # food has no recycling factor in the UK set: a gap, not a guess
+    food = waste_line(waste(5.0, "recycling", "20 01 08"))
+    assert food.tco2e is None and food.gap is not None
+    assert "no UK factor for recycling of food" in food.gap
+
+
+def test_waste_rows_without_a_usable_material_are_gaps_not_guesses() -> None:
+    cases = {
+        None: "no List of Waste code",
+        "19 01 07*": "in no resource class",  # hazardous flue gas residues
+        "19 01 12": "bottom_ash",  # a class without a UK material
+    }
+    for ewc, reason in cases.items():
+        line = waste_line(waste(10.0, "landfill", ewc))
+        assert line.tco2e is None and line.factors == () and line.quantity == 10.0
+        assert line.gap is not None and reason in line.gap, (ewc, line.gap)
+    # a code in two classes with different UK materials (made up here) is not guessed
+    reference = impact_reference()
+    two = {
+        **reference.disposal,
+        "fish_by_products": DisposalEntry("food", "test"),
+        "slaughter_by_products": DisposalEntry("garden", "test"),
+    }
+    ambiguous = waste_line(waste(1.0, "landfill", "02 02 02"), replace(reference, disposal=two))
+    assert ambiguous.tco2e is None and ambiguous.gap is not None
+    assert "different UK materials (food, garden)" in ambiguous.gap
+    with pytest.raises(ValueError, match="unknown treatment 'burial'; choose one of"):
+        waste_line(waste(1.0, "burial", "17 09 04"))
+
+
+def test_freight_category_4_by_hand() -> None:
+    rows = [
+        FreightTransport("C1", 2024, "road", 9_000_000.0),
+        FreightTransport("C1", 2024, "rail", 12_000_000.0),
+        FreightTransport("C2", 2024, "sea_bulk", 288_000_000.0),
+    ]
+    # UK conversion factors 2025, Freighting goods, kg CO2e per tonne-km / 1000
+    road = 9_000_000.0 * f("freight_road_all_articulated_hgv") / 1000.0  # 702
+    rail = 12_000_000.0 * f("freight_rail") / 1000.0  # 333.48
+    sea = 288_000_000.0 * f("freight_sea_bulk_carrier") / 1000.0  # 1,016.64
+    assert [road, rail, sea] == pytest.approx([702.0, 333.48, 1016.64], rel=1e-12)
+    lines = [freight_line(row) for row in rows]
+    assert [line.tco2e for line in lines] == pytest.approx([road, rail, sea], rel=1e-12)
+    assert all(line.category == 4 and line.unit == "tonne-km" for line in lines)
+    companies = [company("DK", key="C1"), company("DK", key="C2")]
+    result = scope3_inventory(ParkWorkbook(None, companies, [], [], freight=rows))
+    c1, c2 = result.year(2024).companies
+    assert c1.totals.category4_tco2e == pytest.approx(road + rail, rel=1e-12)
+    assert c2.totals.total_tco2e == pytest.approx(sea, rel=1e-12)
+    assert result.year(2024).totals.total_tco2e == pytest.approx(road + rail + sea, rel=1e-12)
+    with pytest.raises(ValueError, match="unknown mode 'air'; choose one of"):
+        freight_line(FreightTransport("C1", 2024, "air", 1.0))
+    with pytest.raises(ValueError, match="waste or freight rows of companies not in"):
+        scope3_inventory(ParkWorkbook(None, [], [], [], freight=rows))
+
+
+def test_scope_3_is_reported_apart_and_never_added_to_scope_1_and_2() -> None:
+    workbook = ParkWorkbook(
+        None,
+        [company("DK", key="C1")],
+        [],
+        [EnergyUse("C1", 2024, E.ELECTRICITY, 1000.0)],
+        waste=[waste(2500.0, "landfill", "17 09 04"), waste(5.0, "landfill", None)],
+        freight=[FreightTransport("C1", 2024, "road", 1_000_000.0)],
+    )
+    plain = park_inventory(workbook)
+    with_scope3 = park_inventory(workbook, scope3=True)
+    assert plain.scope3 is None and "scope3" not in plain.as_dict("location")
+    assert with_scope3.years == plain.years and with_scope3.baseline == plain.baseline
+    assert with_scope3.scope3 is not None
+    (year,) = with_scope3.scope3.years
+    # 2,500 x 1.26338 / 1000 + 1,000,000 x 0.078 / 1000; the row without a code is a gap
+    cat5 = 2500.0 * f("waste_landfill_aggregates") / 1000.0
+    cat4 = 1_000_000.0 * f("freight_road_all_articulated_hgv") / 1000.0
+    assert year.totals.category5_tco2e == pytest.approx(cat5, rel=1e-12)
+    assert year.totals.category4_tco2e == pytest.approx(cat4, rel=1e-12)
+    assert len(year.gaps) == 1 and year.gaps[0].quantity == 5.0
+    document = json.loads(json.dumps(with_scope3.as_dict("market")))
+    assert document["scope3"]["years"][0]["total_tco2e"] == pytest.approx(cat4 + cat5)
+    assert document["scope3"]["years"][0]["gaps"][0]["reason"].startswith("no List of Waste")
+    assert set(document["scope3"]["factors"]) == {
+        "waste_landfill_aggregates",
+        "freight_road_all_articulated_hgv",
+    }
+    assert any("not added to scope 1 and 2" in n for n in document["scope3"]["notes"])
+    assert document["years"] == json.loads(json.dumps(plain.as_dict("market")))["years"]
+    # one year only: the scope 3 block follows the year asked for
+    assert park_inventory(workbook, year=2023, scope3=True).scope3 == (
+        scope3_inventory(workbook, years=[2023])
+    )
+
+
 # --- The demo park, through the service (SQLite and PostgreSQL) ----------------------------
 
 
@@ -518,6 +858,98 @@ def test_demo_park_inventory_runs_and_every_country_has_factors(database: Databa
     assert inventory_service.park_inventory(database, park, year=2024).years == (y2024,)
     with pytest.raises(NotFound):
         inventory_service.park_inventory(database, "No Such Park")
+
+
+def _demo_rows(sheet: str) -> list[dict[str, str]]:
+    with (demo_workbook_path() / f"{sheet}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+#: The GWP100 entry of each gas of the demo's process sheet, by report and origin (AR6 splits
+#: methane into fossil and non-fossil; AR5 does not).
+DEMO_GWP = {
+    ("ar5", "CH4", True): "gwp100_ch4_ar5",
+    ("ar5", "N2O", False): "gwp100_n2o_ar5",
+    ("ar6", "CH4", True): "gwp100_ch4_non_fossil_ar6",
+    ("ar6", "N2O", False): "gwp100_n2o_ar6",
+}
+#: Demo waste rows with a factor: their List of Waste code, read as the UK material by hand
+#: (15 01 01 paper and cardboard packaging; 17 09 04 mixed construction and demolition waste),
+#: and the factor of their treatment. Every other demo waste row has no factor (hazardous
+#: residues, sewage screenings and grit, bottom ash, animal by-products).
+DEMO_WASTE_FACTORS = {
+    ("recycling", "15 01 01"): "waste_closed_loop_recycling_paper_board_mixed",
+    ("landfill", "17 09 04"): "waste_landfill_aggregates",
+}
+DEMO_FREIGHT_FACTORS = {
+    "road": "freight_road_all_articulated_hgv",
+    "rail": "freight_rail",
+    "sea_bulk": "freight_sea_bulk_carrier",
+}
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("gwp", ["ar5", "ar6"])
+def test_demo_park_process_and_scope3_totals_recomputed_from_its_csv_rows(
+    database: Database, gwp: str
+) -> None:
+    park = load_demo(database).park
+    result = inventory_service.park_inventory(database, park, gwp=gwp, scope3=True)
+    y2024 = result.year(2024)
+    # Process emissions, from the CSV rows and the shipped GWP100 values
+    scope1: dict[str, float] = {}
+    biogenic: dict[str, float] = {}
+    for row in _demo_rows("process_emissions"):
+        assert row["year"] == "2024"
+        tonnes, is_biogenic = float(row["tonnes"]), row["biogenic"] == "true"
+        if row["gas"] == "CO2":
+            into = biogenic if is_biogenic else scope1
+            into[row["company_id"]] = into.get(row["company_id"], 0.0) + tonnes
+        else:
+            value = tonnes * f(DEMO_GWP[(gwp, row["gas"], is_biogenic)])
+            scope1[row["company_id"]] = scope1.get(row["company_id"], 0.0) + value
+    # AR5: C04 0.256 x 265 + 57 x 28 = 1,663.84; C18 83 x 28 = 2,324; 7,500 t biogenic CO2
+    if gwp == "ar5":
+        assert scope1 == pytest.approx({"C04": 1663.84, "C18": 2324.0}, rel=1e-12)
+    assert biogenic == {"C18": 7500.0}
+    assert y2024.process.scope1_tco2e == pytest.approx(math.fsum(scope1.values()), rel=1e-12)
+    assert y2024.process.biogenic_co2_t == pytest.approx(math.fsum(biogenic.values()))
+    for c in y2024.companies:
+        own = Totals.of_process(c.process_lines)
+        assert own.scope1_tco2e == pytest.approx(scope1.get(c.company_id, 0.0), rel=1e-12)
+    # the park's scope 1 is the carriers' plus the process emissions; scope 2 is unchanged
+    carriers = math.fsum(t.scope1_tco2e for t in y2024.by_carrier.values())
+    assert y2024.totals.scope1_tco2e == pytest.approx(
+        carriers + math.fsum(scope1.values()), rel=1e-12
+    )
+    # Scope 3, category 5: tonnes x factor / 1000 for the rows with a factor, others are gaps
+    waste_rows = _demo_rows("waste")
+    cat5: dict[str, float] = {}
+    for row in waste_rows:
+        name = DEMO_WASTE_FACTORS.get((row["treatment"], row["ewc"]))
+        if name is not None:
+            cat5[row["company_id"]] = float(row["tonnes"]) * f(name) / 1000.0
+    # C06: 300 x 4.68568 / 1000 = 1.405704 t; C29: 2,500 x 1.26338 / 1000 = 3.15845 t
+    assert cat5 == pytest.approx({"C06": 1.405704, "C29": 3.15845}, rel=1e-12)
+    # Scope 3, category 4: tonne-km x factor / 1000
+    cat4: dict[str, float] = {}
+    for row in _demo_rows("freight"):
+        value = float(row["tonne_km"]) * f(DEMO_FREIGHT_FACTORS[row["mode"]]) / 1000.0
+        cat4[row["company_id"]] = cat4.get(row["company_id"], 0.0) + value
+    # C05 9e6 x 0.078 = 702; C11 288e6 x 0.00353 = 1,016.64; C25 6e6 x 0.078 + 12e6 x 0.02779
+    assert cat4 == pytest.approx({"C05": 702.0, "C11": 1016.64, "C25": 801.48}, rel=1e-12)
+    assert result.scope3 is not None
+    scope3 = result.scope3.year(2024)
+    assert scope3.totals.category5_tco2e == pytest.approx(math.fsum(cat5.values()), rel=1e-12)
+    assert scope3.totals.category4_tco2e == pytest.approx(math.fsum(cat4.values()), rel=1e-12)
+    for c in scope3.companies:
+        assert c.totals.category4_tco2e == pytest.approx(cat4.get(c.company_id, 0.0))
+        assert c.totals.category5_tco2e == pytest.approx(cat5.get(c.company_id, 0.0))
+    assert len(scope3.gaps) == len(waste_rows) - len(cat5)
+    assert all(line.kind == "waste" and line.gap for line in scope3.gaps)
+    # scope 3 is not in the totals above, nor in the result without it
+    without = inventory_service.park_inventory(database, park, gwp=gwp)
+    assert without.scope3 is None and without.years == result.years
 
 
 # --- The command ----------------------------------------------------------------------------
@@ -588,3 +1020,32 @@ def test_cli_inventory_help() -> None:
     result = runner.invoke(_cli(), ["inventory", "--help"])
     assert result.exit_code == 0
     assert "--method" in result.output and "--year" in result.output
+    assert "--scope3" in result.output
+
+
+def test_cli_inventory_shows_process_lines_and_scope3_on_request(demo_park: str) -> None:
+    table = runner.invoke(_cli(), ["inventory", demo_park, "--year", "2024", "--scope3"])
+    assert table.exit_code == 0, table.output
+    for words in ("process emissions", "methane slip", "scope 3, 2024", "cat. 5", "scope 3 gaps"):
+        assert words in table.output
+    assert "freight_rail = 0.02779" in table.output
+    plain = runner.invoke(_cli(), ["inventory", demo_park, "--year", "2024"])
+    assert "process emissions" in plain.output and "scope 3, 2024" not in plain.output
+    document = json.loads(
+        runner.invoke(
+            _cli(), ["inventory", demo_park, "--year", "2024", "--scope3", "-f", "json"]
+        ).output
+    )
+    (year,) = document["scope3"]["years"]
+    assert year["year"] == 2024 and year["total_tco2e"] > 0
+    assert year["total_tco2e"] == pytest.approx(
+        math.fsum(c["total_tco2e"] for c in year["companies"]), rel=1e-12
+    )
+    assert "freight_sea_bulk_carrier" in document["scope3"]["factors"]
+    processes = [p for c in document["years"][0]["companies"] for p in c["process_lines"]]
+    assert {p["gas"] for p in processes} == {"CO2", "CH4", "N2O"}
+    no_scope3 = json.loads(
+        runner.invoke(_cli(), ["inventory", demo_park, "--year", "2024", "-f", "json"]).output
+    )
+    assert "scope3" not in no_scope3
+    assert no_scope3["years"] == document["years"]

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from parkloop.domain.access import Viewer, can_see_company
 from parkloop.reference.standards import default_registry
-from parkloop.services import accounts, certification, demo, pipeline, users
+from parkloop.services import accounts, certification, demo, jobs, pipeline, users
 from parkloop.services import parks as park_service
 from parkloop.services.database import Database
 from parkloop.settings import get_settings
@@ -47,6 +47,7 @@ class World:
     clients: dict[str, TestClient]
     assessment: int
     evidence: int
+    job: int
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
     evidence = certification.add_evidence(
         database, manager, assessment, standard.criteria[0].id, "plan.pdf", b"%PDF-1.4 plan"
     )
+    job = jobs.submit(database, "matching", park, by=EMAILS["facilitator"]).id
     app = create_app(database)
     clients = {}
     for persona in PERSONAS:
@@ -98,7 +100,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
             )
             assert response.status_code == 303
         clients[persona] = client
-    yield World(database, park, private, synergy, clients, assessment, evidence)
+    yield World(database, park, private, synergy, clients, assessment, evidence, job)
     database.dispose()
     os.environ.pop("PARKLOOP_DATA_DIR", None)
 
@@ -169,6 +171,15 @@ def expectations(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "/parks/{park}/pathway": (f"/parks/{park}/pathway", SIGNED_IN | {"auditor": 403}),
         "/parks/{park}/report.html": (f"/parks/{park}/report.html", SIGNED_IN | {"auditor": 403}),
         "/parks/{park}/report.pdf": (f"/parks/{park}/report.pdf", SIGNED_IN | {"auditor": 403}),
+        "/jobs/{job_id}": (
+            f"/jobs/{world.job}",
+            {p: 404 for p in PERSONAS} | {"anonymous": 303, "facilitator": 200, "admin": 200},
+        ),
+        "/parks/{park}/jobs": (f"/parks/{park}/jobs", staff),
+        "/api/v1/jobs/{job_id}": (
+            f"/api/v1/jobs/{world.job}",
+            {p: 404 for p in PERSONAS} | {"anonymous": 401, "facilitator": 200, "admin": 200},
+        ),
         "/toolbox": ("/toolbox", ALL),
         "/parks/{park}/companies/{company_id}/toolbox": (
             f"/parks/{park}/companies/C01/toolbox",

@@ -29,7 +29,7 @@ from parkloop.guide.report import (
     assemble,
     render_pdf,
 )
-from parkloop.services import demo, guide, parks
+from parkloop.services import demo, guide, parks, toolbox
 from parkloop.services.database import Database
 from parkloop.services.views import park_view
 from parkloop.settings import Settings
@@ -188,11 +188,32 @@ def test_the_sankey_diagrams_are_drawn_in_colour(rendered: Rendered) -> None:
     assert _coloured(strip) > 200
 
 
-def test_without_costs_the_measures_say_what_is_missing(
+def test_the_demo_report_costs_measures_with_the_parks_own_sourced_inputs(
     rendered: Rendered, demo_report: tuple[ReportData, bytes]
 ) -> None:
+    """The demo workbook gives an electricity price, a discount rate and end-use shares, each
+    with its source; the one measure they cost gives its saving as a range only, so the report
+    draws the curve at the range's low end and says so."""
     data = demo_report[0]
-    assert all(m.cost_eur_per_t_co2e is None for m in data.measures)
+    costed = [m for m in data.measures if m.cost_eur_per_t_co2e is not None]
+    assert [m.id for m in costed] == ["motor_system_optimisation"]
+    assert data.estimate_case == "low"
+    assert any("low end of the published ranges" in text for text in rendered.texts)
+    page = rendered.page_with("Marginal abatement cost curve [")
+    strip = rendered.below("Marginal abatement cost curve [", 290.0)
+    assert _coloured(strip, (0x2E, 0x7D, 0x32)) > 20, "it saves money: a green bar"
+    assert "motor_system_optimisation" in rendered.texts[page]
+
+
+def test_without_costs_the_measures_say_what_is_missing() -> None:
+    data = ReportData(
+        park_name="Uncosted park",
+        country="DK",
+        generated_for=dt.date(2026, 1, 1),
+        measures=(MeasureRow("led", "LED lighting", None, None, "8 companies"),),
+        costing_missing=("energy prices per carrier [EUR/MWh] and a discount rate [1/yr]",),
+    )
+    rendered = _render(render_pdf(data))
     assert not any("Marginal abatement cost curve [" in text for text in rendered.texts)
     assert any("No measure is costed yet" in text for text in rendered.texts)
     assert any("energy prices per carrier" in text for text in rendered.texts)
@@ -240,11 +261,22 @@ def test_costs_and_end_use_shares_reach_the_recommender(demo_park: DemoPark) -> 
     s = demo_park
     costs = CostInputs({"electricity": 150.0, "natural_gas": 45.0}, 0.05)
     share = EndUseShare("electricity", "compressed_air", 0.1, "energy audit 2024 (example)")
+    _, stored_shares = toolbox.park_cost_inputs(s.database, s.park)
     plain = guide.report_data(s.database, s.facilitator, s.park, ON)
     given = guide.report_data(
-        s.database, s.facilitator, s.park, ON, costs=costs, end_use_shares=(share,)
+        s.database, s.facilitator, s.park, ON, costs=costs, end_use_shares=(*stored_shares, share)
     )
-    assert any("energy prices per carrier" in m for m in plain.costing_missing)
-    assert not any("energy prices per carrier" in m for m in given.costing_missing)
-    assert not any("end-use shares per carrier" in m for m in given.costing_missing)
-    assert [m.id for m in given.measures] == [m.id for m in plain.measures]
+    # the demo's own stored inputs (electricity 98 EUR/MWh, 3.5 %/yr) or the given ones
+    for data in (plain, given):
+        assert not any("energy prices per carrier" in m for m in data.costing_missing)
+        assert not any("end-use shares per carrier" in m for m in data.costing_missing)
+    assert sorted(m.id for m in given.measures) == sorted(m.id for m in plain.measures)
+
+    def cost(data: ReportData) -> float | None:
+        return next(
+            m.cost_eur_per_t_co2e for m in data.measures if m.id == "motor_system_optimisation"
+        )
+
+    stored_cost, given_cost = cost(plain), cost(given)
+    assert stored_cost is not None and given_cost is not None
+    assert given_cost < stored_cost < 0, "a dearer electricity price saves more per tonne"

@@ -742,10 +742,15 @@ def test_cli_recommend_for_a_company_with_costs(demo_park: str, catalogue_path: 
 def test_cli_recommend_for_the_park_writes_the_macc(demo_park: str, tmp_path: Path) -> None:
     svg = tmp_path / "macc.svg"
     output = _invoke("recommend", demo_park, "--macc-svg", str(svg))
-    assert "company measures in" in output and "no energy prices" in output
+    # the demo workbook gives its own sourced price, discount rate and end-use shares
+    assert "company measures in" in output and "no energy prices" not in output
     assert svg.read_text(encoding="utf-8").startswith("<svg")
     document = json.loads(_invoke("recommend", demo_park, "-f", "json"))
+    # the one measure they cost gives a range and no central saving: no central bar ...
     assert document["macc"]["bars"] == [] and len(document["companies"]) > 20
+    low = json.loads(_invoke("recommend", demo_park, "--case", "low", "-f", "json"))
+    # ... and one bar at the range's low end
+    assert [b["key"] for b in low["macc"]["bars"]] == ["motor_system_optimisation"]
 
 
 def test_cli_prices_need_a_discount_rate(demo_park: str) -> None:

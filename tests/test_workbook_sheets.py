@@ -191,7 +191,9 @@ def test_the_number_of_reported_problems_is_capped(tmp_path: Path) -> None:
 def test_an_unknown_gas_is_refused_with_the_gases_that_have_a_gwp(tmp_path: Path) -> None:
     issue = _only(tmp_path, _with("process_emissions", 0, gas="R-134a"))
     _located(issue, "process_emissions", 2, "gas")
-    assert "'R-134a' is not allowed; use one of: CH4, CO2, N2O" in issue.message
+    allowed = ", ".join(allowed_gases())
+    assert {"CH4", "CO2", "N2O"} <= set(allowed_gases())
+    assert f"'R-134a' is not allowed; use one of: {allowed}" in issue.message
 
 
 def test_the_gases_are_those_of_the_gwp_entries_and_co2() -> None:
@@ -543,41 +545,37 @@ def test_a_bad_optional_sheet_leaves_the_database_unchanged(
 # --- the demo park -----------------------------------------------------------------------------
 
 
-def test_the_demo_park_has_inventory_sheets_but_no_prices_or_shares(demo_path: Path) -> None:
+def test_the_demo_park_has_inventory_sheets_and_sourced_cost_inputs(demo_path: Path) -> None:
     workbook = validate_workbook(read_workbook(demo_path))
     assert len(workbook.process_emissions) >= 3 and len(workbook.waste) >= 5
     assert len(workbook.freight) >= 3 and len(workbook.streams) >= 8
     assert {e.company_id for e in workbook.process_emissions} >= {"C04", "C18"}
     assert {"C25"} <= {f.company_id for f in workbook.freight}
     assert {"C05", "C06", "C07", "C15"} <= {s.company_id for s in workbook.streams}
-    assert workbook.energy_prices == [] and workbook.end_use_shares == []
-    assert not (demo_path / "energy_prices.csv").exists()
-    assert not (demo_path / "end_use_shares.csv").exists()
+    assert workbook.park is not None and workbook.park.discount_rate == 0.035
+    assert "Finansministeriet" in (workbook.park.discount_rate_source or "")
+    assert [(p.carrier.value, p.eur_per_mwh, p.year) for p in workbook.energy_prices] == [
+        ("electricity", 98.0, 2024)
+    ]
+    assert workbook.end_use_shares and all(
+        s.source.startswith("Radgen, P. and Blaustein, E.") for s in workbook.end_use_shares
+    )
 
 
-def test_the_demo_park_loads_with_prices_and_shares_added(demo_path: Path, tmp_path: Path) -> None:
+def test_the_demo_park_loads_without_its_cost_inputs(demo_path: Path, tmp_path: Path) -> None:
+    """The cost sheets are optional: a copy without them (and without a discount rate) loads."""
     folder = shutil.copytree(demo_path, tmp_path / "demo")
+    for name in ("energy_prices.csv", "end_use_shares.csv"):
+        (folder / name).unlink()
     write_sheets(
         tmp_path / "extra",
-        {
-            "energy_prices": [
-                {"carrier": "electricity", "eur_per_mwh": "100", "year": "2024", "source": "t"}
-            ],
-            "end_use_shares": [
-                {
-                    "company_id": "C06",
-                    "carrier": "electricity",
-                    "end_use": "compressed_air",
-                    "share": "0.1",
-                    "source": "test audit",
-                }
-            ],
-        },
+        {"park": [{"name": "Havnestad Industrial Harbour", "country": "DK"}]},
     )
-    for name in ("energy_prices.csv", "end_use_shares.csv"):
-        shutil.copy(tmp_path / "extra" / name, folder / name)
+    shutil.copy(tmp_path / "extra" / "park.csv", folder / "park.csv")
     workbook = validate_workbook(read_workbook(folder))
-    assert len(workbook.energy_prices) == 1 and len(workbook.end_use_shares) == 1
+    assert workbook.energy_prices == [] and workbook.end_use_shares == []
+    assert workbook.park is not None and workbook.park.discount_rate is None
+    assert len(workbook.flows) == len(validate_workbook(read_workbook(demo_path)).flows)
 
 
 def test_the_demo_streams_give_heat_recovery_between_companies(demo_path: Path) -> None:

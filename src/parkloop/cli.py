@@ -413,6 +413,7 @@ def _register_extensions() -> None:
     from parkloop.cli_certify import certify_app
     from parkloop.cli_climate import inventory_app
     from parkloop.cli_heat_site import heat_site_command
+    from parkloop.cli_jobs import jobs_app
     from parkloop.cli_optimise import optimise_command
     from parkloop.cli_pathway import pathway_app
     from parkloop.cli_toolbox import toolbox_app
@@ -425,6 +426,7 @@ def _register_extensions() -> None:
     app.add_typer(toolbox_app, name="toolbox")
     heat_app.command("site")(heat_site_command)
     app.command("optimise")(optimise_command)
+    app.add_typer(jobs_app, name="jobs")
 
 
 _register_extensions()

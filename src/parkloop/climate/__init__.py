@@ -1,4 +1,5 @@
-"""Climate accounting for companies and parks: the scope 1 and 2 GHG inventory."""
+"""Climate accounting for companies and parks: the GHG inventory (scope 1 and 2 from energy and
+process rows, optional scope 3 from waste and freight, reported apart)."""
 
 from parkloop.climate.factor_choice import (
     GWP_SETS,
@@ -19,6 +20,7 @@ from parkloop.climate.inventory import (
     park_inventory,
     purchased_energy_tco2e,
 )
+from parkloop.climate.process import process_line
 from parkloop.climate.results import (
     CompanyInventory,
     Estimate,
@@ -26,8 +28,10 @@ from parkloop.climate.results import (
     InventoryLine,
     ParkInventory,
     ParkYear,
+    ProcessLine,
     Totals,
 )
+from parkloop.climate.scope3 import Scope3Inventory, scope3_inventory
 
 __all__ = [
     "GWP_SETS",
@@ -43,6 +47,8 @@ __all__ = [
     "Method",
     "ParkInventory",
     "ParkYear",
+    "ProcessLine",
+    "Scope3Inventory",
     "Series",
     "Totals",
     "company_inventory",
@@ -51,5 +57,7 @@ __all__ = [
     "inventory_line",
     "ipcc_tier1_combustion",
     "park_inventory",
+    "process_line",
     "purchased_energy_tco2e",
+    "scope3_inventory",
 ]

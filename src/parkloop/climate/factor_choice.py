@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from parkloop.domain.models import EnergyCarrier
 from parkloop.errors import ReferenceDataError
@@ -150,6 +150,19 @@ def _series_key(name: str, factor: Factor) -> tuple[str, str] | None:
 def default_table() -> FactorTable:
     """The factor table of the shipped ``emission_factors.yaml``."""
     return FactorTable.from_factors(load_factors(FACTOR_FILE))
+
+
+def factors_dict(factors: Mapping[str, Factor]) -> dict[str, dict[str, Any]]:
+    """Factors by name as JSON-ready mappings: value, unit, year and source (on one line)."""
+    return {
+        name: {
+            "value": f.value,
+            "unit": f.unit,
+            "year": f.year,
+            "source": " ".join(f.source.split()),
+        }
+        for name, f in factors.items()
+    }
 
 
 def check_method(method: str) -> Method:

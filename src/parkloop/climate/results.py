@@ -2,17 +2,28 @@
 
 All emissions are in tonnes: ``tco2e`` is t CO2-equivalent (GWP100), ``biogenic_co2_t`` is t of
 biogenic CO2, reported outside the scopes. Scope 2 is held for both methods of the GHG Protocol
-Scope 2 Guidance (location- and market-based); ``as_dict(method)`` renders one of them.
+Scope 2 Guidance (location- and market-based); ``as_dict(method)`` renders one of them. Energy
+rows become :class:`InventoryLine`, process-emission rows :class:`ProcessLine` (scope 1); the
+optional scope 3 block (:mod:`parkloop.climate.scope3`) is held apart and never enters a total
+of this module.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from parkloop.climate.factor_choice import METHODS, GwpSet, Method, Series, check_method
+from parkloop.climate.factor_choice import (
+    METHODS,
+    GwpSet,
+    Method,
+    Series,
+    check_method,
+    factors_dict,
+)
+from parkloop.climate.scope3 import Scope3Inventory
 from parkloop.domain.models import EnergyCarrier
 from parkloop.reference.factors import Factor
 
@@ -88,6 +99,49 @@ class InventoryLine:
 
 
 @dataclass(frozen=True)
+class ProcessLine:
+    """One process-emissions row turned into emissions: ``tonnes`` of ``gas`` [t].
+
+    ``scope`` is 1 with an ``estimate`` (t of gas x GWP100), or ``None`` for biogenic CO2, which
+    is reported in ``biogenic_co2_t`` outside the scopes. A scope 1 line without an estimate is
+    a gap (no GWP100 of the chosen set for the gas); ``gap`` says why. The method of scope 2 does
+    not apply: the line is the same under both.
+    """
+
+    company_id: str
+    year: int
+    source: str
+    gas: str
+    tonnes: float
+    biogenic: bool
+    scope: Literal[1] | None
+    estimate: Estimate | None
+    biogenic_co2_t: float = 0.0
+    gap: str | None = None
+    notes: tuple[str, ...] = ()
+    note: str | None = None
+
+    def factor_names(self) -> tuple[str, ...]:
+        """Names of the GWP100 factors the line used (none for CO2, whose GWP is 1)."""
+        return () if self.estimate is None else self.estimate.factors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "gas": self.gas,
+            "tonnes": self.tonnes,
+            "biogenic": self.biogenic,
+            "scope": self.scope,
+            "tco2e": None if self.estimate is None else self.estimate.tco2e,
+            "factors": list(self.factor_names()),
+            "biogenic_co2_t": self.biogenic_co2_t,
+            "gap": self.gap,
+            "notes": list(self.notes),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Gap:
     """Energy use left without emissions for ``methods``, and why."""
 
@@ -157,6 +211,19 @@ class Totals:
         return cls(math.fsum(scope1), math.fsum(location), math.fsum(market), math.fsum(biogenic))
 
     @classmethod
+    def of_process(cls, lines: Iterable[ProcessLine]) -> Totals:
+        """Sum process lines: scope 1 and biogenic CO2; a gap adds nothing."""
+        items = list(lines)
+        return cls(
+            scope1_tco2e=math.fsum(
+                line.estimate.tco2e
+                for line in items
+                if line.scope == 1 and line.estimate is not None
+            ),
+            biogenic_co2_t=math.fsum(line.biogenic_co2_t for line in items),
+        )
+
+    @classmethod
     def combine(cls, totals: Iterable[Totals]) -> Totals:
         """The sum of several totals."""
         items = list(totals)
@@ -182,7 +249,11 @@ def _ratio(numerator: float, denominator: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class CompanyInventory:
-    """Scope 1 and 2 of one company in one year, line by line."""
+    """Scope 1 and 2 of one company in one year, line by line.
+
+    ``lines`` are the energy rows, ``process_lines`` the process-emission rows; ``totals`` holds
+    both, ``gaps`` the energy rows without a factor (a process line says its own ``gap``).
+    """
 
     company_id: str
     name: str
@@ -193,10 +264,13 @@ class CompanyInventory:
     lines: tuple[InventoryLine, ...]
     totals: Totals
     gaps: tuple[Gap, ...]
+    process_lines: tuple[ProcessLine, ...] = ()
 
     def notes(self, method: str | None = None) -> tuple[str, ...]:
         """Notes of the lines, once each, for ``method`` (for both when ``None``)."""
-        return tuple(dict.fromkeys(n for line in self.lines for n in line.notes_for(method)))
+        energy = [n for line in self.lines for n in line.notes_for(method)]
+        process = [n for line in self.process_lines for n in line.notes]
+        return tuple(dict.fromkeys([*energy, *process]))
 
     def per_employee_t(self, method: str) -> float | None:
         """Scope 1 + 2 per employee [t CO2e per employee]; ``None`` without employees."""
@@ -219,6 +293,7 @@ class CompanyInventory:
             "tco2e_per_employee": self.per_employee_t(method),
             "tco2e_per_meur_value_added": self.per_meur_value_added_t(method),
             "lines": [line.as_dict(method) for line in self.lines],
+            "process_lines": [line.as_dict() for line in self.process_lines],
             "gaps": [g.as_dict() for g in self.gaps if check_method(method) in g.methods],
             "notes": list(self.notes(method)),
         }
@@ -230,8 +305,9 @@ class ParkYear:
 
     Intensities divide the emissions of the companies that give employees (or value added) by
     their employees (or value added), so that a company without the figure changes neither
-    side. ``missing_companies`` are companies of the park with no energy rows this year;
-    ``coverage_notes`` say so.
+    side. ``missing_companies`` are companies of the park with no energy or process rows this
+    year; ``coverage_notes`` say so. ``by_carrier`` covers the energy rows and ``process`` the
+    process-emission rows; together they make ``totals``.
     """
 
     year: int
@@ -241,6 +317,14 @@ class ParkYear:
     gaps: tuple[Gap, ...]
     missing_companies: tuple[str, ...]
     coverage_notes: tuple[str, ...] = ()
+    process: Totals = field(default_factory=Totals)
+
+    @property
+    def process_gaps(self) -> tuple[ProcessLine, ...]:
+        """Process lines left without emissions (no GWP100 for their gas)."""
+        return tuple(
+            line for c in self.companies for line in c.process_lines if line.gap is not None
+        )
 
     def notes(self, method: str | None = None) -> tuple[str, ...]:
         """Notes of the companies, once each, and on coverage, for ``method`` (both: ``None``)."""
@@ -267,9 +351,13 @@ class ParkYear:
             "tco2e_per_employee": self.per_employee_t(method),
             "tco2e_per_meur_value_added": self.per_meur_value_added_t(method),
             "by_carrier": {c.value: t.as_dict(method) for c, t in self.by_carrier.items()},
+            "process": self.process.as_dict(method),
             "companies": [c.as_dict(method) for c in self.companies],
             "missing_companies": list(self.missing_companies),
             "gaps": [g.as_dict() for g in self.gaps if check_method(method) in g.methods],
+            "process_gaps": [
+                {"company_id": line.company_id, **line.as_dict()} for line in self.process_gaps
+            ],
             "notes": list(self.notes(method)),
         }
 
@@ -279,8 +367,10 @@ class ParkInventory:
     """Scope 1 and 2 of a park, year by year, with the factors used and their sources.
 
     ``baseline`` is the park's inventory in ``baseline_year`` (by default the earliest year of
-    the energy sheet), whether or not that year is among ``years``. ``factors`` holds every
-    factor used, in ``years`` or the baseline, under either method.
+    the energy and process sheets), whether or not that year is among ``years``. ``factors``
+    holds every factor used, in ``years`` or the baseline, under either method. ``scope3`` is
+    the optional scope 3 block (waste and freight), reported apart: it is in none of the totals
+    above and so never in a pathway baseline; ``None`` when it was not asked for.
     """
 
     park: str | None
@@ -291,16 +381,17 @@ class ParkInventory:
     years: tuple[ParkYear, ...]
     factors: Mapping[str, Factor]
     notes: tuple[str, ...]
+    scope3: Scope3Inventory | None = None
 
     def factors_for(self, method: str) -> dict[str, Factor]:
         """The factors used under ``method``, in ``years`` and the baseline, by name."""
         results = [*self.years, *([self.baseline] if self.baseline is not None else [])]
+        companies = [company for result in results for company in result.companies]
         names = dict.fromkeys(
-            name
-            for result in results
-            for company in result.companies
-            for line in company.lines
-            for name in line.factor_names(method)
+            [
+                *(n for c in companies for line in c.lines for n in line.factor_names(method)),
+                *(n for c in companies for line in c.process_lines for n in line.factor_names()),
+            ]
         )
         return {name: self.factors[name] for name in names}
 
@@ -331,14 +422,7 @@ class ParkInventory:
                 {**y.as_dict(method), "change_from_baseline": self.change_from_baseline(y, method)}
                 for y in self.years
             ],
-            "factors": {
-                name: {
-                    "value": f.value,
-                    "unit": f.unit,
-                    "year": f.year,
-                    "source": " ".join(f.source.split()),
-                }
-                for name, f in self.factors_for(method).items()
-            },
+            "factors": factors_dict(self.factors_for(method)),
             "notes": list(self.notes),
+            **({} if self.scope3 is None else {"scope3": self.scope3.as_dict()}),
         }

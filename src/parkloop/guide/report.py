@@ -283,7 +283,15 @@ def _measures(data: ReportData) -> Section:
     footer = ("", "Sum of the estimates (overlaps not removed)", "", format_number(total), "")
     note = Paragraph(f"{DASH} marks a figure that could not be estimated from the park's data.")
     table = Table(headers, rows, (False, False, False, True, True), footer)
-    return Section("measures", title, (*_macc(data), note, table))
+    case: tuple[Paragraph, ...] = ()
+    if data.estimate_case != "central":
+        case = (
+            Paragraph(
+                f"The figures below are the {data.estimate_case} end of the published ranges: "
+                "the costed measures' sources give a range and no central value."
+            ),
+        )
+    return Section("measures", title, (*case, *_macc(data), note, table))
 
 
 def _change(value: float, first: float) -> str:

@@ -157,8 +157,15 @@ class ReportData:
     map_sites: tuple[MapSite, ...] = ()
     map_links: tuple[MapLink, ...] = ()
     costing_missing: tuple[str, ...] = ()
+    estimate_case: str = "central"
+    """Which end of the catalogue's ranges the measures' figures are: ``central``, ``low`` or
+    ``high`` (``low`` when only ranges, without a central figure, could be costed)."""
 
     def __post_init__(self) -> None:
+        if self.estimate_case not in ("central", "low", "high"):
+            raise ValueError(
+                f"ReportData.estimate_case must be central, low or high, got {self.estimate_case!r}"
+            )
         for name in ("park_name", "country"):
             if not str(getattr(self, name)).strip():
                 raise ValueError(f"ReportData.{name} must not be empty")

@@ -25,6 +25,7 @@ from parkloop.impact.synergy import synergy_impact as impact_of
 from parkloop.matching.geo import haversine_km
 from parkloop.matching.index import flow_text
 from parkloop.matching.knowledge import Knowledge
+from parkloop.services import cache
 from parkloop.services.database import Database
 from parkloop.store import repo
 from parkloop.store.tables import CompanyRow, EnergyUseRow, FlowRow, SynergyRow
@@ -134,9 +135,27 @@ def park_impact(
     **assumptions: Any,
 ) -> ParkImpact:
     """Totals of a park's synergies (all, or those in ``statuses``) with breakdowns by
-    category, supplying company and status; ``assumptions`` apply to every synergy."""
+    category, supplying company and status; ``assumptions`` apply to every synergy.
+
+    The result is the same for every reader (it names supplying companies in its breakdown:
+    callers show what their reader may see), so it is cached per park stamp.
+    """
     wanted = None if statuses is None else {SynergyStatus(s).value for s in statuses}
     _assumptions(dict(assumptions))  # fail before reading anything
+    chosen = tuple(sorted(assumptions.items()))
+    try:
+        hash(chosen)
+    except TypeError:  # an unhashable assumption value: compute without the cache
+        return _park_impact(database, park, wanted, assumptions)
+    key = (None if wanted is None else tuple(sorted(wanted)), chosen)
+    return cache.park_cached(
+        database, park, "impact", key, lambda: _park_impact(database, park, wanted, assumptions)
+    )
+
+
+def _park_impact(
+    database: Database, park: str, wanted: set[str] | None, assumptions: dict[str, Any]
+) -> ParkImpact:
     knowledge = Knowledge()
     items = []
     with database.reader() as session:

@@ -14,10 +14,11 @@ a conversation starts) and ``agree`` (the other side accepts: both are revealed,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from parkloop.domain.access import (
     Viewer,
@@ -30,7 +31,7 @@ from parkloop.domain.models import Company, Flow
 from parkloop.domain.synergy import StatusChange, Synergy, SynergyStatus
 from parkloop.errors import Conflict, Forbidden, Issue, NotFound, ValidationError
 from parkloop.reference.nace import load_nace
-from parkloop.services import mail
+from parkloop.services import cache, mail
 from parkloop.services.accounts import Account
 from parkloop.services.database import Database
 from parkloop.store import repo
@@ -81,84 +82,182 @@ def _party(viewer: Viewer, park: str, company: Company, revealed: bool) -> Party
 
 
 def _synergy_for(session: Session, match: MatchRow) -> SynergyRow | None:
+    """The synergy of the match's pair (the oldest, as the inbox shows it)."""
     return session.scalars(
-        select(SynergyRow).where(
+        select(SynergyRow)
+        .where(
             SynergyRow.supply_flow_id == match.supply_flow_id,
             SynergyRow.receiver_company_id == match.company_id,
         )
+        .order_by(SynergyRow.id)
     ).first()
+
+
+def _first_synergies(
+    session: Session, rows: Sequence[MatchRow]
+) -> dict[tuple[int, int], SynergyRow]:
+    """The synergy of each (supply flow, receiver) pair of ``rows`` (the oldest, if several),
+    read in one query."""
+    supplies = {row.supply_flow_id for row in rows}
+    if not supplies:
+        return {}
+    found: dict[tuple[int, int], SynergyRow] = {}
+    for synergy in session.scalars(
+        select(SynergyRow).where(SynergyRow.supply_flow_id.in_(supplies)).order_by(SynergyRow.id)
+    ):
+        found.setdefault((synergy.supply_flow_id, synergy.receiver_company_id), synergy)
+    return found
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """A stored match of a company with everything about it, unfiltered (park-wide)."""
+
+    match_id: int
+    side: str
+    supply: Flow
+    supplier: Company
+    receiver: Company
+    demand: Flow | None
+    score: float
+    distance_km: float
+    reasons: tuple[tuple[str, str], ...]  # (kind, text), strongest first
+    synergy_id: int | None
+    status: str | None
+    contact_requested_by: str | None
+    revealed: bool
+
+
+def _proposals(database: Database, park: str, company_id: str) -> tuple[_Proposal, ...]:
+    """The stored matches of ``company_id``, best first, with their flows, companies and
+    synergies, read in a fixed number of queries and cached per park stamp.
+
+    The same for everyone who may open the inbox; :func:`company_inbox` filters it.
+    """
+
+    def compute() -> tuple[_Proposal, ...]:
+        with database.reader() as session:
+            park_row = repo.get_park(session, park)
+            company = session.scalars(
+                select(CompanyRow).where(
+                    CompanyRow.park_id == park_row.id, CompanyRow.key == company_id
+                )
+            ).first()
+            if company is None:
+                raise NotFound(f"no company {company_id!r} in {park}")
+            own_supplies = select(FlowRow.id).where(FlowRow.company_id == company.id)
+            rows = session.scalars(
+                select(MatchRow)
+                .where(
+                    MatchRow.park_id == park_row.id,
+                    or_(
+                        MatchRow.company_id == company.id,
+                        MatchRow.supply_flow_id.in_(own_supplies),
+                    ),
+                )
+                .order_by(MatchRow.score.desc(), MatchRow.id)
+            ).all()
+            flow_ids = {r.supply_flow_id for r in rows}
+            flow_ids |= {r.demand_flow_id for r in rows if r.demand_flow_id is not None}
+            flow_rows = {
+                f.id: f
+                for f in session.scalars(
+                    select(FlowRow)
+                    .where(FlowRow.id.in_(flow_ids))
+                    .options(selectinload(FlowRow.company))
+                )
+            }
+            synergies = _first_synergies(session, rows)
+            company_ids = {r.company_id for r in rows}
+            company_ids |= {
+                s.requested_by_company_id
+                for s in synergies.values()
+                if s.requested_by_company_id is not None
+            }
+            company_rows = {
+                c.id: c
+                for c in session.scalars(select(CompanyRow).where(CompanyRow.id.in_(company_ids)))
+            }
+            return tuple(
+                _proposal(row, company, flow_rows, company_rows, synergies) for row in rows
+            )
+
+    return cache.park_cached(database, park, "inbox", (company_id,), compute)
+
+
+def _proposal(
+    row: MatchRow,
+    company: CompanyRow,
+    flow_rows: dict[int, FlowRow],
+    company_rows: dict[int, CompanyRow],
+    synergies: dict[tuple[int, int], SynergyRow],
+) -> _Proposal:
+    supply_row = flow_rows.get(row.supply_flow_id)
+    receiver_row = company_rows.get(row.company_id)
+    assert supply_row is not None and receiver_row is not None
+    demand_row = flow_rows.get(row.demand_flow_id) if row.demand_flow_id is not None else None
+    synergy = synergies.get((row.supply_flow_id, row.company_id))
+    requested = None
+    if synergy is not None and synergy.requested_by_company_id is not None:
+        asker = company_rows.get(synergy.requested_by_company_id)
+        requested = asker.key if asker else None
+    return _Proposal(
+        match_id=row.id,
+        side="receiver" if row.company_id == company.id else "supplier",
+        supply=repo.flow_to_domain(supply_row),
+        supplier=repo.company_to_domain(supply_row.company),
+        receiver=repo.company_to_domain(receiver_row),
+        demand=repo.flow_to_domain(demand_row) if demand_row is not None else None,
+        score=row.score,
+        distance_km=row.distance_km,
+        reasons=tuple((r["kind"], r["text"]) for r in row.reasons),
+        synergy_id=synergy.id if synergy else None,
+        status=synergy.status if synergy else None,
+        contact_requested_by=requested,
+        revealed=bool(synergy and synergy.revealed),
+    )
 
 
 def company_inbox(
     database: Database, viewer: Viewer, park: str, company_id: str
 ) -> list[MatchView]:
-    """The matches of ``company_id`` that ``viewer`` (one of its people) may see, best first."""
+    """The matches of ``company_id`` that ``viewer`` (one of its people) may see, best first.
+
+    The park's stored matches are read in a fixed number of queries (and cached per park
+    stamp); what ``viewer`` may see of them is decided here, on every call.
+    """
     if not can_edit_company(viewer, park, company_id):
         raise Forbidden(
             f"only the people of {company_id} and the park's facilitators see its inbox"
         )
-    with database.reader() as session:
-        park_row = repo.get_park(session, park)
-        company = session.scalars(
-            select(CompanyRow).where(
-                CompanyRow.park_id == park_row.id, CompanyRow.key == company_id
-            )
-        ).first()
-        if company is None:
-            raise NotFound(f"no company {company_id!r} in {park}")
-        own_supplies = select(FlowRow.id).where(FlowRow.company_id == company.id)
-        rows = session.scalars(
-            select(MatchRow)
-            .where(
-                MatchRow.park_id == park_row.id,
-                or_(MatchRow.company_id == company.id, MatchRow.supply_flow_id.in_(own_supplies)),
-            )
-            .order_by(MatchRow.score.desc(), MatchRow.id)
-        ).all()
-        out = []
-        for row in rows:
-            supply_row = session.get(FlowRow, row.supply_flow_id)
-            receiver_row = session.get(CompanyRow, row.company_id)
-            assert supply_row is not None and receiver_row is not None
-            supplier = repo.company_to_domain(supply_row.company)
-            receiver = repo.company_to_domain(receiver_row)
-            supply = repo.flow_to_domain(supply_row)
-            if not can_see_flow(viewer, park, supplier, supply):
-                continue
+    out = []
+    for item in _proposals(database, park, company_id):
+        if not can_see_flow(viewer, park, item.supplier, item.supply):
+            continue
+        demand = item.demand
+        if demand is not None and not can_see_flow(viewer, park, item.receiver, demand):
             demand = None
-            if row.demand_flow_id is not None:
-                demand_row = session.get(FlowRow, row.demand_flow_id)
-                if demand_row is not None:
-                    candidate = repo.flow_to_domain(demand_row)
-                    if can_see_flow(viewer, park, receiver, candidate):
-                        demand = candidate
-            synergy = _synergy_for(session, row)
-            revealed = bool(synergy and synergy.revealed)
-            requested = None
-            if synergy is not None and synergy.requested_by_company_id is not None:
-                asker = session.get(CompanyRow, synergy.requested_by_company_id)
-                requested = asker.key if asker else None
-            reasons = tuple(
-                r["text"] for r in row.reasons if demand is not None or r["kind"] != "listed"
+        reasons = tuple(
+            text for kind, text in item.reasons if demand is not None or kind != "listed"
+        )
+        out.append(
+            MatchView(
+                match_id=item.match_id,
+                side=item.side,
+                supply=item.supply,
+                supplier=_party(viewer, park, item.supplier, item.revealed),
+                receiver=_party(viewer, park, item.receiver, item.revealed),
+                demand=demand,
+                score=item.score,
+                distance_km=item.distance_km,
+                reasons=reasons,
+                synergy_id=item.synergy_id,
+                status=item.status,
+                contact_requested_by=item.contact_requested_by,
+                revealed=item.revealed,
             )
-            out.append(
-                MatchView(
-                    match_id=row.id,
-                    side="receiver" if row.company_id == company.id else "supplier",
-                    supply=supply,
-                    supplier=_party(viewer, park, supplier, revealed),
-                    receiver=_party(viewer, park, receiver, revealed),
-                    demand=demand,
-                    score=row.score,
-                    distance_km=row.distance_km,
-                    reasons=reasons,
-                    synergy_id=synergy.id if synergy else None,
-                    status=synergy.status if synergy else None,
-                    contact_requested_by=requested,
-                    revealed=revealed,
-                )
-            )
-        return out
+        )
+    return out
 
 
 def _advance(row: SynergyRow, session: Session, status: SynergyStatus, by: str, note: str) -> None:

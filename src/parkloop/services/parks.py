@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from parkloop.domain.models import Company, Flow, ParkWorkbook
 from parkloop.errors import Issue, ValidationError
 from parkloop.io.read import read_workbook
 from parkloop.io.validate import validate_workbook
 from parkloop.io.write import WorkbookFormat, write_workbook
+from parkloop.services import cache
 from parkloop.services.database import Database
 from parkloop.settings import get_settings
+from parkloop.store import db as store_db
 from parkloop.store import repo
 
 Progress = Callable[[str], None]
@@ -69,6 +72,11 @@ def import_workbook(
 
     ``park`` names the target park; without it, the workbook's park sheet does.
 
+    Imports into the same park are serialised: the transaction takes the park's write lock
+    (:func:`parkloop.store.db.lock_park`) before it reads anything, so a second import of the
+    same park waits for the first to finish and then applies its own workbook in full; imports
+    into other parks go ahead (on PostgreSQL; SQLite has one writer at a time).
+
     Raises
     ------
     ValidationError
@@ -82,12 +90,16 @@ def import_workbook(
         preliminary = park.strip() if park else None
         if preliminary is None and "park" in raw.sheets and raw.sheets["park"].rows:
             preliminary = raw.sheets["park"].rows[0][1].get("name", "").strip() or None
+        if preliminary:
+            store_db.lock_park(session, preliminary)
         existing = repo.find_park(session, preliminary) if preliminary else None
         known = repo.company_keys(session, existing) if existing else set()
         workbook = validate_workbook(
             raw, known_company_ids=known, max_issues=settings.max_reported_errors
         )
         name = _park_name(workbook, park)
+        if name != preliminary:
+            store_db.lock_park(session, name)
         progress("writing")
         stored = repo.save_workbook(session, name, workbook)
         report = ImportReport(
@@ -111,6 +123,34 @@ def export_park(
 
 
 def park_workbook(database: Database, park: str) -> ParkWorkbook:
+    """The whole park ``park`` as a workbook (everything, whatever its confidentiality).
+
+    Served from the per-process park cache while the park's stamp is unchanged (see
+    :mod:`parkloop.services.cache`). Each call gets its own lists; the companies, flows and
+    energy rows in them are frozen and shared.
+
+    Raises
+    ------
+    NotFound
+        When there is no park of that name.
+    """
+    stored = cache.park_cached(
+        database, park, "workbook", (), lambda: _read_park_workbook(database, park)
+    )
+    return _with_own_lists(stored)
+
+
+def _with_own_lists(workbook: ParkWorkbook) -> ParkWorkbook:
+    """A shallow copy of ``workbook`` whose list fields (one per sheet) are new lists."""
+    copies: dict[str, Any] = {
+        name: list(value)
+        for name in (f.name for f in fields(workbook))
+        if isinstance(value := getattr(workbook, name), list)
+    }
+    return replace(workbook, **copies)
+
+
+def _read_park_workbook(database: Database, park: str) -> ParkWorkbook:
     with database.reader() as session:
         return repo.load_workbook(session, repo.get_park(session, park))
 

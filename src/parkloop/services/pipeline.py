@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from parkloop.domain.access import Viewer, anonymised_label, can_see_company
 from parkloop.domain.models import Company
@@ -21,6 +21,7 @@ from parkloop.domain.people import Role
 from parkloop.domain.synergy import StatusChange, SynergyStatus
 from parkloop.errors import Forbidden, Issue, NotFound, ValidationError
 from parkloop.reference.nace import load_nace
+from parkloop.services import cache
 from parkloop.services.accounts import Account
 from parkloop.services.database import Database
 from parkloop.services.inbox import Party
@@ -86,40 +87,90 @@ def _involved(viewer: Viewer, park: str, *company_keys: str) -> bool:
     return any(viewer.is_company_member(park, key) for key in company_keys)
 
 
-def _card(session: Session, viewer: Viewer, park: str, row: SynergyRow) -> Card | None:
+@dataclass(frozen=True)
+class _Entry:
+    """A synergy of the park with both companies in full (park-wide; filtered per viewer)."""
+
+    synergy_id: int
+    version: int
+    status: str
+    supply_flow_id: str
+    supply_name: str
+    supplier: Company
+    receiver: Company
+    revealed: bool
+
+
+def _entry(session: Session, row: SynergyRow) -> _Entry:
     supply = session.get(FlowRow, row.supply_flow_id)
     receiver_row = session.get(CompanyRow, row.receiver_company_id)
     assert supply is not None and receiver_row is not None
-    supplier_row = supply.company
-    if not (_oversees(viewer, park) or _involved(viewer, park, supplier_row.key, receiver_row.key)):
-        return None
-    supplier = repo.company_to_domain(supplier_row)
-    receiver = repo.company_to_domain(receiver_row)
-    return Card(
+    return _Entry(
         synergy_id=row.id,
         version=row.version,
         status=row.status,
         supply_flow_id=supply.key,
         supply_name=supply.name,
-        supplier=_party(viewer, park, supplier, row.revealed),
-        receiver=_party(viewer, park, receiver, row.revealed),
+        supplier=repo.company_to_domain(supply.company),
+        receiver=repo.company_to_domain(receiver_row),
         revealed=row.revealed,
     )
 
 
+def _card_of(viewer: Viewer, park: str, entry: _Entry) -> Card | None:
+    """``entry`` as ``viewer`` may see it, or None when it is none of their business."""
+    if not (
+        _oversees(viewer, park) or _involved(viewer, park, entry.supplier.id, entry.receiver.id)
+    ):
+        return None
+    return Card(
+        synergy_id=entry.synergy_id,
+        version=entry.version,
+        status=entry.status,
+        supply_flow_id=entry.supply_flow_id,
+        supply_name=entry.supply_name,
+        supplier=_party(viewer, park, entry.supplier, entry.revealed),
+        receiver=_party(viewer, park, entry.receiver, entry.revealed),
+        revealed=entry.revealed,
+    )
+
+
+def _card(session: Session, viewer: Viewer, park: str, row: SynergyRow) -> Card | None:
+    return _card_of(viewer, park, _entry(session, row))
+
+
+def _park_entries(database: Database, park: str) -> tuple[_Entry, ...]:
+    """Every synergy of the park, oldest first (cached per park stamp)."""
+
+    def compute() -> tuple[_Entry, ...]:
+        with database.reader() as session:
+            park_row = repo.get_park(session, park)
+            rows = session.scalars(
+                select(SynergyRow).where(SynergyRow.park_id == park_row.id).order_by(SynergyRow.id)
+            ).all()
+            flow_ids = {r.supply_flow_id for r in rows}
+            company_ids = {r.receiver_company_id for r in rows}
+            if flow_ids:  # load them into the session at once; _entry then reads no rows
+                session.scalars(
+                    select(FlowRow)
+                    .where(FlowRow.id.in_(flow_ids))
+                    .options(selectinload(FlowRow.company))
+                ).all()
+            if company_ids:
+                session.scalars(select(CompanyRow).where(CompanyRow.id.in_(company_ids))).all()
+            return tuple(_entry(session, row) for row in rows)
+
+    return cache.park_cached(database, park, "synergies", (), compute)
+
+
 def board(database: Database, viewer: Viewer, park: str) -> dict[str, list[Card]]:
     """The synergies ``viewer`` may see, by status (every status present, maybe empty)."""
-    with database.reader() as session:
-        park_row = repo.get_park(session, park)
-        rows = session.scalars(
-            select(SynergyRow).where(SynergyRow.park_id == park_row.id).order_by(SynergyRow.id)
-        )
-        out: dict[str, list[Card]] = {status: [] for status in STATUSES}
-        for row in rows:
-            card = _card(session, viewer, park, row)
-            if card is not None:
-                out[card.status].append(card)
-        return out
+    out: dict[str, list[Card]] = {status: [] for status in STATUSES}
+    for entry in _park_entries(database, park):
+        card = _card_of(viewer, park, entry)
+        if card is not None:
+            out[card.status].append(card)
+    return out
 
 
 def _row(session: Session, synergy_id: int) -> tuple[SynergyRow, str]:
@@ -198,33 +249,26 @@ class KeyFigures:
 
 def key_figures(database: Database, park: str, flows_visible: int) -> KeyFigures:
     """Counts for the park dashboard (totals only: no company is named)."""
-    with database.reader() as session:
-        park_row = repo.get_park(session, park)
-        matches = session.scalar(
-            select(func.count()).select_from(MatchRow).where(MatchRow.park_id == park_row.id)
-        )
-        statuses = Counter(
-            session.scalars(select(SynergyRow.status).where(SynergyRow.park_id == park_row.id))
-        )
-        return KeyFigures(
-            flows_visible, int(matches or 0), {s: statuses.get(s, 0) for s in STATUSES}
-        )
+
+    def compute() -> tuple[int, dict[str, int]]:
+        with database.reader() as session:
+            park_row = repo.get_park(session, park)
+            matches = session.scalar(
+                select(func.count()).select_from(MatchRow).where(MatchRow.park_id == park_row.id)
+            )
+            statuses = Counter(
+                session.scalars(select(SynergyRow.status).where(SynergyRow.park_id == park_row.id))
+            )
+            return int(matches or 0), {s: statuses.get(s, 0) for s in STATUSES}
+
+    matches, by_status = cache.park_cached(database, park, "key-figures", (), compute)
+    return KeyFigures(flows_visible, matches, dict(by_status))
 
 
 def implemented_pairs(database: Database, park: str) -> list[tuple[str, str]]:
     """(supply flow id, receiver company id) of the park's implemented synergies."""
-    with database.reader() as session:
-        park_row = repo.get_park(session, park)
-        rows = session.scalars(
-            select(SynergyRow).where(
-                SynergyRow.park_id == park_row.id,
-                SynergyRow.status == SynergyStatus.IMPLEMENTED.value,
-            )
-        )
-        out = []
-        for row in rows:
-            supply = session.get(FlowRow, row.supply_flow_id)
-            receiver = session.get(CompanyRow, row.receiver_company_id)
-            if supply is not None and receiver is not None:
-                out.append((supply.key, receiver.key))
-        return out
+    return [
+        (entry.supply_flow_id, entry.receiver.id)
+        for entry in _park_entries(database, park)
+        if entry.status == SynergyStatus.IMPLEMENTED.value
+    ]

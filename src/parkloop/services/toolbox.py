@@ -23,6 +23,7 @@ from parkloop.toolbox.recommend import (
     latest_year,
     recommend_company,
 )
+from parkloop.toolbox.stored import stored_cost_inputs, stored_end_use_shares
 
 
 def registry(catalogue: Path | None = None) -> MeasureRegistry:
@@ -68,7 +69,8 @@ def recommend_for_company(
     """Ranked measures for one company of a stored park.
 
     ``year`` defaults to the company's latest year with energy use; the company's flow
-    temperatures come from its listed flows.
+    temperatures come from its listed flows. Without ``costs`` or ``end_use_shares`` the park's
+    own, sourced figures from its workbook are used (see :func:`park_cost_inputs`).
     """
     workbook = park_workbook(database, park)
     company = next((c for c in workbook.companies if c.id == company_id), None)
@@ -82,8 +84,8 @@ def recommend_for_company(
         registry(catalogue),
         year=chosen,
         temperatures=flow_temperatures(workbook.flows, company.id),
-        end_use_shares=end_use_shares,
-        costs=costs,
+        end_use_shares=end_use_shares or stored_end_use_shares(workbook),
+        costs=costs or stored_cost_inputs(workbook, chosen),
         case=case,
     )
 
@@ -100,7 +102,9 @@ def recommend_for_park(
 ) -> ParkRecommendations:
     """Recommendations for every company of a stored park, park-level measures and the MACC.
 
-    ``year`` defaults to the park's latest year with energy use.
+    ``year`` defaults to the park's latest year with energy use. Without ``costs`` or
+    ``end_use_shares`` the park's own, sourced figures from its workbook are used (see
+    :func:`park_cost_inputs`).
     """
     workbook = park_workbook(database, park)
     return recommend_park(
@@ -108,7 +112,16 @@ def recommend_for_park(
         registry(catalogue),
         name=park,
         year=year,
-        end_use_shares=end_use_shares,
-        costs=costs,
+        end_use_shares=end_use_shares or stored_end_use_shares(workbook),
+        costs=costs or stored_cost_inputs(workbook, year),
         case=case,
     )
+
+
+def park_cost_inputs(
+    database: Database, park: str, year: int | None = None
+) -> tuple[CostInputs | None, tuple[EndUseShare, ...]]:
+    """The prices and discount rate (``None`` unless the park gives both) and the end-use
+    shares that the park's workbook holds, each with its source there."""
+    workbook = park_workbook(database, park)
+    return stored_cost_inputs(workbook, year), stored_end_use_shares(workbook)

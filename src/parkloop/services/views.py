@@ -8,7 +8,7 @@ from urllib.parse import quote
 from parkloop.domain.access import Viewer, anonymised_label, can_see_company, can_see_flow
 from parkloop.domain.models import Company, Flow, Park
 from parkloop.reference.nace import load_nace
-from parkloop.services import pipeline
+from parkloop.services import cache, pipeline
 from parkloop.services.database import Database
 from parkloop.services.parks import park_workbook
 
@@ -33,42 +33,80 @@ class ParkView:
     hidden_flows: int
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """A flow with what every viewer's view of it needs (park-wide; filtered per viewer)."""
+
+    flow: Flow
+    company: Company
+    annual_value: float | None
+    annual_unit: str
+    anonymised: str  # the company's label for viewers who may not know it
+
+
+@dataclass(frozen=True)
+class _ParkListing:
+    park: Park
+    companies: tuple[tuple[Company, str], ...]  # every company, with its sector
+    flows: tuple[_Listing, ...]
+
+
+def _park_listing(database: Database, name: str) -> _ParkListing:
+    """Every company and flow of the park with sectors, annual values and anonymised labels.
+
+    The same for every viewer, so it is cached per park stamp; :func:`park_view` filters it.
+    """
+
+    def compute() -> _ParkListing:
+        workbook = park_workbook(database, name)
+        assert workbook.park is not None
+        nace = load_nace()
+        by_id = {c.id: c for c in workbook.companies}
+        sectors = {c.id: nace.get(c.nace).description for c in workbook.companies}
+        listings = []
+        for flow in workbook.flows:
+            company = by_id[flow.company_id]
+            normalised = flow.normalised()
+            annual_value, annual_unit = None, ""
+            if normalised is not None and normalised.value is not None:
+                annual_value = normalised.value
+                annual_unit = f"{normalised.unit}{'/yr' if normalised.per_year else ''}"
+            label = anonymised_label(company, sectors[company.id])
+            listings.append(_Listing(flow, company, annual_value, annual_unit, label))
+        return _ParkListing(
+            park=workbook.park,
+            companies=tuple((c, sectors[c.id]) for c in workbook.companies),
+            flows=tuple(listings),
+        )
+
+    return cache.park_cached(database, name, "listing", (), compute)
+
+
 def park_view(database: Database, name: str, viewer: Viewer) -> ParkView:
     """The park as ``viewer`` may see it; hidden rows are only counted.
 
     A flow ``viewer`` may see whose company it may not know is shown with the company
     anonymised (sector and size band), never with its name or id.
     """
-    workbook = park_workbook(database, name)
-    nace = load_nace()
-    by_id = {c.id: c for c in workbook.companies}
-    companies = [
-        (c, nace.get(c.nace).description)
-        for c in workbook.companies
-        if can_see_company(viewer, name, c)
-    ]
+    listing = _park_listing(database, name)
+    companies = [(c, sector) for c, sector in listing.companies if can_see_company(viewer, name, c)]
     flows = []
-    for flow in workbook.flows:
-        company = by_id[flow.company_id]
+    for item in listing.flows:
+        flow, company = item.flow, item.company
         if not can_see_flow(viewer, name, company, flow):
             continue
-        normalised = flow.normalised()
-        annual_value, annual_unit = None, ""
-        if normalised is not None and normalised.value is not None:
-            annual_value = normalised.value
-            annual_unit = f"{normalised.unit}{'/yr' if normalised.per_year else ''}"
         if can_see_company(viewer, name, company):
-            flows.append(FlowView(flow, company.id, company.name, annual_value, annual_unit))
+            flows.append(
+                FlowView(flow, company.id, company.name, item.annual_value, item.annual_unit)
+            )
         else:
-            label = anonymised_label(company, nace.get(company.nace).description)
-            flows.append(FlowView(flow, None, label, annual_value, annual_unit))
-    assert workbook.park is not None
+            flows.append(FlowView(flow, None, item.anonymised, item.annual_value, item.annual_unit))
     return ParkView(
-        park=workbook.park,
+        park=listing.park,
         companies=companies,
         flows=flows,
-        hidden_companies=len(workbook.companies) - len(companies),
-        hidden_flows=len(workbook.flows) - len(flows),
+        hidden_companies=len(listing.companies) - len(companies),
+        hidden_flows=len(listing.flows) - len(flows),
     )
 
 

@@ -47,6 +47,7 @@ RUNTIME_MESSAGES = (
     *(f"This certificate is {state}." for state in ("valid", "expired", "superseded")),
     *("saving", "performance", "capex", "opex", "lifetime_years", "payback_years", "check"),
     *(carrier.value for carrier in EnergyCarrier),
+    *("queued", "running", "done", "failed", "engine", "supplies ranked", "matches stored"),
 )
 CATALOGUES = Path(__file__).parent / "locales"
 

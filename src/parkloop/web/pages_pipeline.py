@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from parkloop.domain.people import Role
 from parkloop.domain.synergy import SynergyStatus
 from parkloop.errors import Forbidden, Issue, ValidationError
-from parkloop.matching.engine import MatchOptions
-from parkloop.services import accounts, impact, inventory, matching, pipeline, synergies
+from parkloop.services import impact, inventory, pipeline, synergies
 from parkloop.services.database import Database
 from parkloop.web.security import Csrf, SignedIn
 
@@ -80,12 +77,5 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
             "inventory.html",
             {"park": park, "result": result, "companies": companies},
         )
-
-    @pages.post("/parks/{park}/matching", dependencies=[Csrf])
-    def run_matching(park: str, account: SignedIn) -> Response:
-        """Re-rank the whole park and replace its stored matches (facilitators and admins)."""
-        accounts.require_role(account, Role.FACILITATOR, park)
-        matching.match_park(db, park, options=MatchOptions())
-        return RedirectResponse(f"/parks/{quote(park)}#figures", status_code=303)
 
     return pages
