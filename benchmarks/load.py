@@ -10,7 +10,9 @@ demo accounts. Before the measured window starts, every virtual user signs in as
 member and visits every address of the mix once, all at once (fresh workers load reference data
 and fill their park cache on first use; ``--no-warm-up`` leaves the visits out). Then each user
 loops over a browsing mix (park page, company page, synergy board, inventory, toolbox; API reads
-of flows, companies and the report), pausing between requests as a reader does (``--think``).
+of flows, companies and the report), pausing between requests as a reader does (``--think``;
+each user draws its own random sequence and, with pauses, starts after a random part of one,
+so that users are not in step).
 Prints requests per second, the error count, latency percentiles [ms] for pages and for API
 reads and per address, the sign-in and warm-up times, and the machine's load average before and
 after the run (other work on the machine skews the latencies). Asserts nothing.
@@ -82,6 +84,7 @@ async def user(
     think: tuple[float, float],
     client: httpx2.AsyncClient,
     email: str,
+    number: int,
     park: str,
     until: float,
     samples: dict[str, list[float]],
@@ -89,7 +92,9 @@ async def user(
     errors: list[str],
 ) -> None:
     pages, api = mix(park)
-    rng = random.Random(email)
+    rng = random.Random(f"{email} {number}")  # each user its own sequence
+    if think[1] > 0:  # users are at different points of their reading, not in step
+        await asyncio.sleep(rng.uniform(0, think[1]))
     while time.monotonic() < until:
         kind = "api" if rng.random() < 0.4 else "page"
         path = rng.choice(api if kind == "api" else pages)
@@ -112,6 +117,20 @@ async def timed_sign_in(client: httpx2.AsyncClient, email: str, took_ms: list[fl
     start = time.perf_counter()
     await sign_in(client, email)
     took_ms.append((time.perf_counter() - start) * 1000)
+
+
+async def reconnected(client: httpx2.AsyncClient) -> httpx2.AsyncClient:
+    """The same signed-in user on new connections.
+
+    Users who finished a phase early wait for the others; the server closes connections idle
+    for longer than its keep-alive time, and a request sent just as it does fails. The old
+    connections are closed and the cookies carried over instead.
+    """
+    fresh = httpx2.AsyncClient(
+        base_url=client.base_url, timeout=30.0, follow_redirects=True, cookies=client.cookies
+    )
+    await client.aclose()
+    return fresh
 
 
 async def warm_up(
@@ -216,13 +235,15 @@ def main() -> int:
                     *(timed_sign_in(c, e, signing_in) for c, e in zip(clients, emails, strict=True))
                 )
                 if args.warm_up:
+                    clients[:] = [await reconnected(c) for c in clients]
                     await asyncio.gather(*(warm_up(c, park, warming, errors) for c in clients))
+                clients[:] = [await reconnected(c) for c in clients]
                 started = time.perf_counter()
                 until = time.monotonic() + args.seconds
                 await asyncio.gather(
                     *(
-                        user(think, c, e, park, until, samples, by_path, errors)
-                        for c, e in zip(clients, emails, strict=True)
+                        user(think, c, e, i, park, until, samples, by_path, errors)
+                        for i, (c, e) in enumerate(zip(clients, emails, strict=True))
                     )
                 )
                 window.append(time.perf_counter() - started)

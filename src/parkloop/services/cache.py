@@ -93,6 +93,12 @@ def _references(table: Table, target: Table) -> list[ForeignKey]:
     return sorted(keys, key=lambda fk: (bool(fk.parent.nullable), fk.parent.name))
 
 
+BOOKKEEPING = frozenset({"jobs"})
+"""Tables with a park key that feed no cached result: a running job writes its progress there
+twice a second, which must not empty the park's cache (the job's own result, the matches, does
+change the stamp)."""
+
+
 @cache
 def park_tables() -> tuple[tuple[Table, tuple[ForeignKey, ...]], ...]:
     """Every table whose rows belong to one park, with the foreign keys that lead to it.
@@ -104,12 +110,14 @@ def park_tables() -> tuple[tuple[Table, tuple[ForeignKey, ...]], ...]:
     parks = _parks_table()
     direct: dict[str, tuple[Table, ForeignKey]] = {}
     for table in Base.metadata.sorted_tables:
+        if table.name in BOOKKEEPING:
+            continue
         if table is not parks and (keys := _references(table, parks)):
             direct[table.name] = (table, keys[0])
     out: list[tuple[Table, tuple[ForeignKey, ...]]] = [(parks, ())]
     out += [(table, (key,)) for table, key in direct.values()]
     for table in Base.metadata.sorted_tables:
-        if table is parks or table.name in direct:
+        if table is parks or table.name in direct or table.name in BOOKKEEPING:
             continue
         links = sorted(
             (
