@@ -191,3 +191,23 @@ def test_company_members_cannot_start_or_follow_a_parks_jobs(database: Database,
     assert client.get(f"/api/v1/jobs/{job.id}").status_code == 404
     assert client.get(f"{park_url}/jobs").status_code == 403
     assert len(jobs.for_park(database, park)) == 1
+
+
+def test_a_stalled_jobs_page_says_so_and_stops_reloading(database: Database, park: str) -> None:
+    from parkloop.web.pages_jobs import STALLED_MINUTES
+
+    job = jobs.submit(database, "matching", park, by=FACILITATOR)
+    long_ago = dt.datetime.now(dt.UTC) - jobs.STALLED_AFTER - dt.timedelta(minutes=1)
+    with database.transaction() as session:
+        session.execute(
+            update(JobRow)
+            .where(JobRow.id == job.id)
+            .values(status="running", started_at=long_ago, heartbeat_at=long_ago)
+        )
+    client = TestClient(create_app(database))
+    assert sign_in(client, FACILITATOR).status_code == 303
+    page = client.get(f"/jobs/{job.id}").text
+    assert STALLED_MINUTES == 10
+    assert f"no progress for {STALLED_MINUTES} minutes" in page
+    assert 'http-equiv="refresh"' not in page
+    assert client.get(f"/api/v1/jobs/{job.id}").json()["stalled"] is True

@@ -61,7 +61,8 @@ def show_command(job_id: JobArgument, fmt: FormatOption = OutputFormat.TABLE) ->
     with errors(fmt):
         job = jobs.get(database(), job_id)
     if fmt is OutputFormat.TABLE and job.stalled():
-        out.print("[yellow]stalled:[/] no progress for 10 minutes; its process has stopped")
+        minutes = round(jobs.STALLED_AFTER.total_seconds() / 60)
+        out.print(f"[yellow]stalled:[/] no progress for {minutes} minutes; its process has stopped")
     _show(job, fmt)
 
 

@@ -231,13 +231,13 @@ def _macc(data: ReportData) -> list[Block]:
     items: list[MaccItem] = []
     omitted: list[str] = []
     for m in data.measures:
-        width = m.abatement_t_co2e_per_yr
-        width = width if m.costed_t_co2e_per_yr is None else m.costed_t_co2e_per_yr
         if m.cost_eur_per_t_co2e is None:
             omitted.append(f"{m.id}: not costed")
-        elif width is None or width <= 0:
+        elif not m.has_bar:
             omitted.append(f"{m.id}: no emissions avoided to draw")
         else:
+            width = m.bar_width_t_co2e_per_yr
+            assert width is not None  # has_bar
             items.append(MaccItem(m.id, m.name, width, m.cost_eur_per_t_co2e))
     if not items:
         missing = "; ".join(data.costing_missing) or (

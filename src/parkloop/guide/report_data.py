@@ -104,6 +104,19 @@ class MeasureRow:
     applies_to: str = ""
     costed_t_co2e_per_yr: float | None = None
 
+    @property
+    def bar_width_t_co2e_per_yr(self) -> float | None:
+        """The width of the measure's MACC bar [t CO2e/yr]: the costed part of its abatement."""
+        if self.costed_t_co2e_per_yr is not None:
+            return self.costed_t_co2e_per_yr
+        return self.abatement_t_co2e_per_yr
+
+    @property
+    def has_bar(self) -> bool:
+        """Costed, and avoiding some emissions: the measure is drawn on the MACC."""
+        width = self.bar_width_t_co2e_per_yr
+        return self.cost_eur_per_t_co2e is not None and width is not None and width > 0
+
 
 @dataclass(frozen=True)
 class PathwayPoint:

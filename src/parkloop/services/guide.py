@@ -135,15 +135,6 @@ def _central(estimate: Estimate | None, case: str) -> float | None:
     return None if estimate is None else estimate.get(case)
 
 
-def _has_bar(row: MeasureRow) -> bool:
-    width = (
-        row.abatement_t_co2e_per_yr
-        if row.costed_t_co2e_per_yr is None
-        else row.costed_t_co2e_per_yr
-    )
-    return row.cost_eur_per_t_co2e is not None and width is not None and width > 0
-
-
 def _measure_rows(recommended: ParkRecommendations) -> tuple[MeasureRow, ...]:
     """Company-level measures summed over the companies, then the park-level measures."""
     case = recommended.case
@@ -271,12 +262,12 @@ def report_data(
     recommended = toolbox.recommend_for_park(
         database, park, costs=costs, end_use_shares=end_use_shares
     )
-    if not any(_has_bar(m) for m in _measure_rows(recommended)):
+    if not any(m.has_bar for m in _measure_rows(recommended)):
         # only published ranges and no central figure: draw the curve at the ranges' low end
         low = toolbox.recommend_for_park(
             database, park, costs=costs, end_use_shares=end_use_shares, case="low"
         )
-        if any(_has_bar(m) for m in _measure_rows(low)):
+        if any(m.has_bar for m in _measure_rows(low)):
             recommended = low
     status = CertificationStatus()
     with database.reader() as session:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +26,8 @@ log = logging.getLogger(__name__)
 
 JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Job number")]
 """A job number: the database's integer range, so an absurd number is a 422, not a crash."""
+
+STALLED_MINUTES = round(jobs.STALLED_AFTER.total_seconds() / 60)
 
 REFRESH_S = 2
 """How often a running job's page reloads itself [s] (a product choice)."""
@@ -65,15 +66,18 @@ def router(db: Database, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(
             request,
             "job.html",
-            {"job": job, "stalled": job.stalled(), "refresh_s": REFRESH_S},
+            {
+                "job": job,
+                "stalled": job.stalled(),
+                "stalled_after_min": STALLED_MINUTES,
+                "refresh_s": REFRESH_S,
+            },
         )
 
     @pages.get("/parks/{park}/jobs", response_class=HTMLResponse)
     def park_jobs(request: Request, park: str, account: SignedIn) -> Response:
         found = jobs.jobs_for(db, account, park)
-        return templates.TemplateResponse(
-            request, "jobs.html", {"park": park, "jobs": found, "quote": quote}
-        )
+        return templates.TemplateResponse(request, "jobs.html", {"park": park, "jobs": found})
 
     return pages
 
