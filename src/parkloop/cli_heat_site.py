@@ -156,28 +156,19 @@ def heat_site_command(
         raise typer.BadParameter("give a streams CSV, or --park NAME for a stored park")
     with _errors(OutputFormat(fmt.value)):
         try:
+            options = heat_service.SiteOptions(
+                dt_min_k=dt_min,
+                loop_dt_k=loop_dt,
+                steam_levels_c=steam_level,
+                hot_water_supply_c=hot_water_supply,
+                hot_water_return_c=hot_water_return,
+                ambient_c=ambient,
+            )
             if park is not None:
-                result = heat_service.park_total_site(
-                    _database(),
-                    park,
-                    dt_min_k=dt_min,
-                    loop_dt_k=loop_dt,
-                    steam_levels_c=steam_level,
-                    hot_water_supply_c=hot_water_supply,
-                    hot_water_return_c=hot_water_return,
-                    ambient_c=ambient,
-                )
+                result = heat_service.park_total_site(_database(), park, options)
             else:
                 assert streams is not None
-                result = heat_service.csv_total_site(
-                    streams,
-                    dt_min_k=dt_min,
-                    loop_dt_k=loop_dt,
-                    steam_levels_c=steam_level,
-                    hot_water_supply_c=hot_water_supply,
-                    hot_water_return_c=hot_water_return,
-                    ambient_c=ambient,
-                )
+                result = heat_service.csv_total_site(streams, options)
         except ValueError as exc:
             raise ParkloopError(str(exc)) from None
         loop = result.loop

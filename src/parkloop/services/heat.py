@@ -10,6 +10,7 @@ the options of ``parkloop heat site``: an ideal loop by default, steam mains wit
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from parkloop.energy.pinch import Stream
@@ -27,6 +28,23 @@ STREAM_COLUMNS = (
     "company_id, name, supply_c, target_c, cp_kw_per_k or heat_kw, and optionally dt_min_k "
     "and confidentiality"
 )
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """The options of ``parkloop heat site``, the same for a CSV and for a stored park.
+
+    ``dt_min_k`` [K] is the approach of a company whose streams give none; ``loop_dt_k``,
+    ``steam_levels_c`` and ``hot_water_supply_c``/``hot_water_return_c`` [degC] describe the loop
+    (:func:`site_loop`); source heat below ``ambient_c`` [degC] is left out.
+    """
+
+    dt_min_k: float = DEFAULT_DT_MIN_K
+    loop_dt_k: float | None = None
+    steam_levels_c: Sequence[float] | None = None
+    hot_water_supply_c: float | None = None
+    hot_water_return_c: float | None = None
+    ambient_c: float | None = None
 
 
 class NoStreams(ParkloopError):
@@ -88,13 +106,7 @@ def site_loop(
 def company_total_site(
     companies: Mapping[str, Sequence[Stream]],
     dts: Mapping[str, float],
-    *,
-    dt_min_k: float = DEFAULT_DT_MIN_K,
-    loop_dt_k: float | None = None,
-    steam_levels_c: Sequence[float] | None = None,
-    hot_water_supply_c: float | None = None,
-    hot_water_return_c: float | None = None,
-    ambient_c: float | None = None,
+    options: SiteOptions = SiteOptions(),
 ) -> TotalSiteResult:
     """Total Site analysis of streams per company, with each company's own approach.
 
@@ -104,12 +116,8 @@ def company_total_site(
         Each company's process streams (CP [kW/K]).
     dts : mapping of str to float
         ``dt_min_k`` [K] of the companies whose streams give one.
-    dt_min_k : float
-        Minimum approach [K] of every other company.
-    loop_dt_k, steam_levels_c, hot_water_supply_c, hot_water_return_c
-        The loop, see :func:`site_loop`.
-    ambient_c : float, optional
-        Source heat below this temperature [degC] is left out.
+    options : SiteOptions
+        The approach of every other company, the loop and the ambient cut-off.
 
     Returns
     -------
@@ -128,28 +136,22 @@ def company_total_site(
     >>> round(company_total_site({"A": a, "B": b}, {}).heat_recovery_kw, 1)
     75.0
     """
-    dt_by_company = {name: dts.get(name, dt_min_k) for name in companies}
+    dt_by_company = {name: dts.get(name, options.dt_min_k) for name in companies}
     if not dt_by_company:
         raise ValueError("no companies: give at least one company with its streams")
     loop = site_loop(
         dt_by_company,
-        loop_dt_k=loop_dt_k,
-        steam_levels_c=steam_levels_c,
-        hot_water_supply_c=hot_water_supply_c,
-        hot_water_return_c=hot_water_return_c,
+        loop_dt_k=options.loop_dt_k,
+        steam_levels_c=options.steam_levels_c,
+        hot_water_supply_c=options.hot_water_supply_c,
+        hot_water_return_c=options.hot_water_return_c,
     )
-    return total_site(companies, dt_by_company, loop, ambient_c=ambient_c)
+    return total_site(companies, dt_by_company, loop, ambient_c=options.ambient_c)
 
 
 def csv_total_site(
     path: Path,
-    *,
-    dt_min_k: float = DEFAULT_DT_MIN_K,
-    loop_dt_k: float | None = None,
-    steam_levels_c: Sequence[float] | None = None,
-    hot_water_supply_c: float | None = None,
-    hot_water_return_c: float | None = None,
-    ambient_c: float | None = None,
+    options: SiteOptions = SiteOptions(),
 ) -> TotalSiteResult:
     """Total Site analysis of a streams CSV with a ``company`` column.
 
@@ -164,34 +166,19 @@ def csv_total_site(
         For inconsistent options, with what to change.
     """
     companies, dts = read_company_streams(path)
-    return company_total_site(
-        companies,
-        dts,
-        dt_min_k=dt_min_k,
-        loop_dt_k=loop_dt_k,
-        steam_levels_c=steam_levels_c,
-        hot_water_supply_c=hot_water_supply_c,
-        hot_water_return_c=hot_water_return_c,
-        ambient_c=ambient_c,
-    )
+    return company_total_site(companies, dts, options)
 
 
 def park_total_site(
     database: Database,
     park: str,
-    *,
-    dt_min_k: float = DEFAULT_DT_MIN_K,
-    loop_dt_k: float | None = None,
-    steam_levels_c: Sequence[float] | None = None,
-    hot_water_supply_c: float | None = None,
-    hot_water_return_c: float | None = None,
-    ambient_c: float | None = None,
+    options: SiteOptions = SiteOptions(),
 ) -> TotalSiteResult:
     """Total Site analysis of the process streams stored for park ``park``.
 
     Every stream of the park's ``streams`` sheet takes part, whatever its confidentiality: this
     is the operator's analysis of the whole park. A company's ``dt_min_k`` is the one its rows
-    give, else ``dt_min_k``; the other options are those of :func:`company_total_site`.
+    give, else ``options.dt_min_k``; the other options are those of :func:`company_total_site`.
 
     Raises
     ------
@@ -209,13 +196,4 @@ def park_total_site(
             f"to its workbook and import it with `parkloop import PATH --park {park!r}`"
         )
     companies, dts = pinch_streams(streams)
-    return company_total_site(
-        companies,
-        dts,
-        dt_min_k=dt_min_k,
-        loop_dt_k=loop_dt_k,
-        steam_levels_c=steam_levels_c,
-        hot_water_supply_c=hot_water_supply_c,
-        hot_water_return_c=hot_water_return_c,
-        ambient_c=ambient_c,
-    )
+    return company_total_site(companies, dts, options)
